@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import { openDatabase, type Db } from './db/open.js';
+import { authenticate } from './http/auth.js';
+import { bufferAllBodies, parseJsonBody } from './http/body.js';
+import { installErrorHandlers } from './http/errorHandler.js';
+import { plusToSpaceInPath } from './http/routing.js';
+import { healthRoutes } from './health/routes.js';
+import { UserService } from './users/service.js';
+import { usersRoutes } from './users/routes.js';
+import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
+import { VERSION } from './version.js';
+
+/** What every domain plugin reaches through `app.emulator`. */
+export interface Emulator {
+  config: AppConfig;
+  db: Db;
+  clock: Clock;
+  workspaces: WorkspaceRegistry;
+  users: UserService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emulator: Emulator;
+  }
+  interface FastifyRequest {
+    /** Set by the auth hook on every SuprSend API route. */
+    workspace: Workspace;
+  }
+}
+
+export interface AppDeps {
+  clock?: Clock;
+  /** Where log lines go (tests capture them); defaults to stdout. */
+  logStream?: NodeJS.WritableStream;
+}
+
+const RAW_URL = Symbol('rawUrl');
+
+function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    ...(stream ? { stream } : {}),
+    // Only method, path and id of a request are logged; headers and bodies never are.
+    serializers: {
+      req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url, id: req.id }),
+    },
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret', '*.api_keys'], censor: '[redacted]' },
+  };
+}
+
+/** Builds the emulator's Fastify app. It opens its database but does not listen. */
+export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, deps.logStream),
+    // One line per request is logged by the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Kept before any rewrite: signatures cover the request target as sent.
+    rewriteUrl: (req) => {
+      const url = req.url ?? '/';
+      (req as unknown as Record<symbol, string>)[RAW_URL] = url;
+      return config.plusAsSpace ? plusToSpaceInPath(url) : url;
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  if (config.validateResponses) app.setSerializerCompiler(serializerCompiler);
+  else app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  const clock = deps.clock ?? systemClock();
+  const db = openDatabase({ path: config.databasePath, durability: config.durability });
+  const workspaces = new WorkspaceRegistry(config.workspaces);
+  app.decorate('emulator', { config, db, clock, workspaces, users: new UserService(db, clock) });
+  app.decorateRequest('workspace', null as unknown as Workspace);
+  app.addHook('onClose', async () => db.$client.close());
+
+  bufferAllBodies(app);
+  installErrorHandlers(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        workspace: request.workspace?.name,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'SuprSend user-profile emulator',
+        version: VERSION,
+        description:
+          "A local, stateful emulator of SuprSend's user-profile API. Authenticate with `Authorization: Bearer <api key>` or an SDK signature (`<workspace key>:<signature>`).",
+      },
+      components: {
+        securitySchemes: {
+          BearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'API_Key' },
+          Signature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: '`<workspace key>:<base64 HMAC-SHA256 signature>`, as the SuprSend server SDKs send it',
+          },
+        },
+      },
+      security: [{ BearerAuth: [] }, { Signature: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+
+  // The SuprSend API: every route authenticates, then its JSON body is parsed.
+  await app.register(async (api) => {
+    api.addHook('preValidation', async (request) => {
+      if (request.routeOptions.config?.public) return;
+      const result = authenticate(
+        {
+          method: request.method,
+          rawUrl: (request.raw as unknown as Record<symbol, string>)[RAW_URL] ?? request.raw.url ?? '/',
+          authorization: request.headers.authorization,
+          contentType: request.headers['content-type'],
+          date: request.headers.date,
+          rawBody: request.rawBody,
+        },
+        app.emulator.workspaces,
+      );
+      if (!result.ok) throw result.error;
+      request.workspace = result.workspace;
+      parseJsonBody(request);
+    });
+    await api.register(usersRoutes);
+  });
+
+  return app;
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Settings. Each one is read from an environment variable and can be given as
+ * a CLI flag of the same name in kebab case (`PORT` ↔ `--port`). Flags win.
+ */
+
+/** Dev credentials used when none are configured. Documented in the README; never use them outside a laptop. */
+export const DEV_WORKSPACE = {
+  name: 'default',
+  key: 'dev_workspace_key_0123456789',
+  secret: 'dev_workspace_secret_0123456789',
+  apiKey: 'dev_api_key_0123456789',
+  inboxSecret: 'dev_inbox_secret_0123456789',
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const workspaceConfigSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'name must be 1-64 letters, digits, "_" or "-"'),
+  key: z.string().min(20, 'key must be at least 20 characters (the Node SDK refuses shorter ones)'),
+  secret: z.string().min(1),
+  api_keys: z.array(z.string().min(1)).default([]),
+  inbox_secret: z.string().min(1).optional(),
+  /** Whether new users get an `$inbox` identity. */
+  inbox: z.boolean().default(true),
+});
+export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+
+const workspacesFileSchema = z.object({ workspaces: z.array(workspaceConfigSchema).min(1) });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** The raw settings, as strings from the environment or flags. */
+const settingsSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('./data/suprsend-emulator.db'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SUPRSEND_WORKSPACE_KEY: z.string().min(20, 'must be at least 20 characters (the Node SDK refuses shorter ones)').optional(),
+  SUPRSEND_WORKSPACE_SECRET: z.string().min(1).optional(),
+  SUPRSEND_API_KEY: z.string().min(1).optional(),
+  SUPRSEND_INBOX_SECRET: z.string().min(1).optional(),
+  WORKSPACES_FILE: z.string().min(1).optional(),
+  BODY_LIMIT: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  DURABILITY: z.enum(['normal', 'full']).default('normal'),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  PLUS_AS_SPACE: bool.default(false),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+/** What the app factory needs. Tests build this directly. */
+export interface AppConfig {
+  databasePath: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  workspaces: WorkspaceConfig[];
+  bodyLimit: number;
+  durability: 'normal' | 'full';
+  requestTimeoutMs: number;
+  /** Decode a literal "+" in a path segment as a space (what Java and Python ≤0.19.6 send). */
+  plusAsSpace: boolean;
+  /** Check every response against its declared schema (tests turn this on). */
+  validateResponses: boolean;
+}
+
+export interface ServerConfig extends AppConfig {
+  port: number;
+  host: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Turns `--database-path x`, `--database-path=x` and `--plus-as-space` into { DATABASE_PATH: 'x', ... }. */
+export function parseFlags(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; settings are given as --name value`);
+    const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = flag.replace(/-/g, '_').toUpperCase();
+    if (!SETTING_NAMES.includes(name as keyof Settings)) {
+      throw new ConfigError(`unknown flag --${flag}; known: ${SETTING_NAMES.map(flagName).join(', ')}`);
+    }
+    if (inline !== undefined) out[name] = inline;
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) out[name] = argv[++i]!;
+    else out[name] = 'true';
+  }
+  return out;
+}
+
+export function flagName(setting: string): string {
+  return '--' + setting.toLowerCase().replace(/_/g, '-');
+}
+
+/** Reads and validates settings; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of SETTING_NAMES) if (env[name] !== undefined && env[name] !== '') raw[name] = env[name];
+  Object.assign(raw, parseFlags(argv));
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])} (${flagName(String(i.path[0]))}): ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const s = parsed.data;
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    databasePath: s.DATABASE_PATH,
+    logLevel: s.LOG_LEVEL,
+    workspaces: resolveWorkspaces(s),
+    bodyLimit: s.BODY_LIMIT,
+    durability: s.DURABILITY,
+    requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
+    plusAsSpace: s.PLUS_AS_SPACE,
+    validateResponses: false,
+  };
+}
+
+function resolveWorkspaces(s: Settings): WorkspaceConfig[] {
+  if ((s.SUPRSEND_WORKSPACE_KEY === undefined) !== (s.SUPRSEND_WORKSPACE_SECRET === undefined)) {
+    throw new ConfigError('invalid configuration: SUPRSEND_WORKSPACE_KEY and SUPRSEND_WORKSPACE_SECRET go together; set both or neither');
+  }
+  const primary: WorkspaceConfig = {
+    name: DEV_WORKSPACE.name,
+    key: s.SUPRSEND_WORKSPACE_KEY ?? DEV_WORKSPACE.key,
+    secret: s.SUPRSEND_WORKSPACE_SECRET ?? DEV_WORKSPACE.secret,
+    api_keys: [s.SUPRSEND_API_KEY ?? (s.SUPRSEND_WORKSPACE_KEY ? undefined : DEV_WORKSPACE.apiKey)].filter(
+      (k): k is string => k !== undefined,
+    ),
+    inbox_secret: s.SUPRSEND_INBOX_SECRET ?? (s.SUPRSEND_WORKSPACE_KEY ? undefined : DEV_WORKSPACE.inboxSecret),
+    inbox: true,
+  };
+  if (!s.WORKSPACES_FILE) return [primary];
+  let file: unknown;
+  try {
+    file = JSON.parse(readFileSync(s.WORKSPACES_FILE, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): cannot read ${s.WORKSPACES_FILE}: ${(err as Error).message}`);
+  }
+  const parsed = workspacesFileSchema.safeParse(file);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): invalid file ${s.WORKSPACES_FILE}:\n  ${lines.join('\n  ')}`);
+  }
+  // A file entry named like the primary workspace replaces it.
+  const fromFile = parsed.data.workspaces;
+  const all = fromFile.some((w) => w.name === primary.name) ? fromFile : [primary, ...fromFile];
+  const keys = new Set<string>();
+  const names = new Set<string>();
+  for (const w of all) {
+    if (names.has(w.name)) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspace name "${w.name}" is used twice`);
+    names.add(w.name);
+    if (keys.has(w.key)) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspace key of "${w.name}" is used twice`);
+    keys.add(w.key);
+  }
+  return all;
+}

@@ -1,0 +1,40 @@
+import { badRequest } from './errors.js';
+
+/**
+ * Opaque cursors for keyset paging. A cursor names the row it was taken at, so
+ * a page costs the same anywhere in a listing and rows inserted meanwhile
+ * neither repeat nor go missing.
+ */
+export function encodeCursor(kind: string, rowId: number): string {
+  return Buffer.from(`${kind}:${rowId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(kind: string, cursor: string, param: 'after' | 'before'): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^([a-z_]+):(\d{1,15})$/.exec(text);
+  if (!m || m[1] !== kind) throw badRequest(`${param}: not a cursor of this listing; pass meta.${param} from a previous page`);
+  return Number(m[2]);
+}
+
+export interface CursorPage<T> {
+  meta: { count: number; limit: number; has_prev: boolean; before: string | null; has_next: boolean; after: string | null };
+  results: T[];
+}
+
+export interface PageRequest {
+  limit: number;
+  after?: number;
+  before?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 10;
+
+/** Turns `?limit&after&before` into a PageRequest, rejecting both cursors at once. */
+export function pageRequest(kind: string, q: { limit?: number; after?: string; before?: string }): PageRequest {
+  if (q.after !== undefined && q.before !== undefined) throw badRequest('pass either after or before, not both');
+  return {
+    limit: q.limit ?? DEFAULT_PAGE_SIZE,
+    ...(q.after ? { after: decodeCursor(kind, q.after, 'after') } : {}),
+    ...(q.before ? { before: decodeCursor(kind, q.before, 'before') } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ApiError, badRequest, type ErrorForm } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Error body form for this route: lists use the long form. */
+    errorForm?: ErrorForm;
+    /** Route served without SuprSend credentials (health, docs, 405 answers). */
+    public?: boolean;
+  }
+}
+
+/** Fastify's own client errors, mapped to SuprSend-shaped ones. */
+function fromFastifyError(err: FastifyError): ApiError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, `Request body too large: the limit is ${err.message.match(/\d+/)?.[0] ?? 'set by BODY_LIMIT'} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'Unsupported Media Type: request bodies must be JSON sent with "Content-Type: application/json"');
+    case 'FST_ERR_BAD_URL':
+      return badRequest(`invalid URL: a path segment is not valid percent-encoding`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return badRequest('Content-Length does not match the body that was sent');
+    default:
+      break;
+  }
+  const status = err.statusCode;
+  if (status && status >= 400 && status < 500) return new ApiError(status, err.message);
+  return undefined;
+}
+
+/** Formats zod issues as "field: problem; field: problem". */
+function describeIssues(err: FastifyError & { validation?: unknown; validationContext?: string }): string {
+  const issues = (err.validation ?? []) as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }>;
+  const parts = issues.map((i) => {
+    const path = i.params?.issue?.path?.map(String).join('.') || i.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
+    const where = [err.validationContext === 'body' ? '' : err.validationContext, path].filter(Boolean).join('.');
+    return `${where || 'request'}: ${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
+  });
+  return parts.join('; ') || err.message;
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const form = request.routeOptions.config?.errorForm ?? 'short';
+    let apiError: ApiError | undefined;
+    if (err instanceof ApiError) apiError = err;
+    else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
+    else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err);
+    if (!apiError) {
+      request.log.error({ err }, 'unhandled error');
+      apiError = new ApiError(500, 'Internal Server Error: the emulator failed to handle this request; see its log');
+    }
+    return reply.code(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody(form));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const body = new ApiError(404, `no such route: ${request.method} ${path}`).toBody('short');
+    return reply.code(404).type('application/json; charset=utf-8').send(body);
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The one error hierarchy. Every error a client sees is an ApiError rendered
+ * as SuprSend renders it: a JSON object whose integer `code` equals the HTTP
+ * status, with a string `message`. The long form adds `error_code`, `type` and
+ * `detail` (lists, auth, and the generic ErrorResponse upstream).
+ */
+
+export type ErrorForm = 'short' | 'long';
+
+const NAMES: Record<number, { errorCode: string; type: string }> = {
+  400: { errorCode: 'error', type: 'ValidationError' },
+  401: { errorCode: 'authentication_failed', type: 'AuthenticationFailed' },
+  403: { errorCode: 'permission_denied', type: 'PermissionDenied' },
+  404: { errorCode: 'not_found', type: 'NotFound' },
+  405: { errorCode: 'method_not_allowed', type: 'MethodNotAllowed' },
+  408: { errorCode: 'request_timeout', type: 'RequestTimeout' },
+  413: { errorCode: 'request_too_large', type: 'RequestTooLarge' },
+  415: { errorCode: 'unsupported_media_type', type: 'UnsupportedMediaType' },
+  500: { errorCode: 'internal_error', type: 'InternalError' },
+  503: { errorCode: 'service_unavailable', type: 'ServiceUnavailable' },
+};
+
+export interface ErrorBody {
+  code: number;
+  message: string;
+  error_code?: string;
+  type?: string;
+  detail?: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly options: { form?: ErrorForm; detail?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toBody(defaultForm: ErrorForm = 'short'): ErrorBody {
+    const form = this.options.form ?? defaultForm;
+    if (form === 'short') return { code: this.status, message: this.message };
+    const names = NAMES[this.status] ?? { errorCode: 'error', type: 'Error' };
+    return {
+      code: this.status,
+      error_code: names.errorCode,
+      type: names.type,
+      message: this.message,
+      detail: this.options.detail ?? this.message,
+    };
+  }
+}
+
+export const badRequest = (message: string, detail?: unknown) => new ApiError(400, message, { detail });
+
+export const userNotFound = (distinctId: string) => new ApiError(404, `user [distinct_id: '${distinctId}'] not found`);
+
+export const unauthorized = (message: string) => new ApiError(401, message, { form: 'long' });

@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pageRequest } from '../http/cursor.js';
+import { methodNotAllowed } from '../http/routing.js';
+import { commonErrors, cursorQuerySchema, errorSchema } from '../http/schemas.js';
+import { distinctIdParams, editBodySchema, upsertBodySchema, userListSchema, userSchema } from './schemas.js';
+import { USER_CURSOR } from './service.js';
+
+const tags = ['users'];
+
+export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
+  const users = app.emulator.users;
+
+  app.get(
+    '/v1/user/',
+    {
+      schema: {
+        tags,
+        summary: 'List users',
+        description: 'Newest first, cursor paging. Results carry no channels.',
+        querystring: cursorQuerySchema,
+        response: { 200: userListSchema, ...commonErrors },
+      },
+    },
+    async (request) => users.list(request.workspace, pageRequest(USER_CURSOR, request.query)),
+  );
+  methodNotAllowed(app, '/v1/user/', ['GET']);
+
+  const url = '/v1/user/:distinct_id/';
+  app.post(
+    url,
+    {
+      schema: {
+        tags,
+        summary: 'Create or update a user (upsert)',
+        params: distinctIdParams,
+        body: upsertBodySchema,
+        response: { 201: userSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(users.upsert(request.workspace, request.params.distinct_id, request.body)),
+  );
+  app.get(
+    url,
+    {
+      schema: {
+        tags,
+        summary: 'Fetch a user',
+        params: distinctIdParams,
+        response: { 200: userSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request) => users.get(request.workspace, request.params.distinct_id),
+  );
+  app.patch(
+    url,
+    {
+      schema: {
+        tags,
+        summary: 'Edit a user with operations',
+        params: distinctIdParams,
+        body: editBodySchema,
+        response: { 202: userSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(202).send(users.edit(request.workspace, request.params.distinct_id, request.body)),
+  );
+  app.delete(
+    url,
+    {
+      schema: {
+        tags,
+        summary: 'Delete a user and everything attached to it',
+        params: distinctIdParams,
+        response: { 204: z.null().describe('No content'), 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      users.delete(request.workspace, request.params.distinct_id);
+      return reply.code(204).send(null);
+    },
+  );
+  methodNotAllowed(app, url, ['GET', 'POST', 'PATCH', 'DELETE']);
+};

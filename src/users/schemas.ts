@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { cursorMetaSchema } from '../http/schemas.js';
+
+export const distinctIdParams = z.object({
+  distinct_id: z.string().describe('Unique identifier of the user (percent-encoded in the path; at most 255 characters)'),
+});
+
+const identitySchema = z
+  .object({
+    value: z.union([z.string(), z.record(z.string(), z.unknown())]).describe('A string, or an object for $slack, $ms_teams and $webpush'),
+    id_provider: z.string().optional().describe('Provider of push and inbox identities: fcm, xiaomi, oppo, apns, vapid, suprsend'),
+    status: z.enum(['active', 'inactive']),
+    perma_status: z.enum(['active', 'disabled']).describe('disabled after a hard bounce'),
+  })
+  .meta({ id: 'ChannelIdentity' });
+const identities = z.array(identitySchema).optional();
+
+export const userSchema = z
+  .looseObject({
+    distinct_id: z.string(),
+    properties: z.record(z.string(), z.unknown()).describe('Custom properties, plus $timezone, $locale and $preferred_language'),
+    created_at: z.string().describe('ISO-8601 UTC with microseconds'),
+    updated_at: z.string(),
+    $email: identities,
+    $sms: identities,
+    $whatsapp: identities,
+    $inbox: identities,
+    $webpush: identities,
+    $androidpush: identities,
+    $iospush: identities,
+    $slack: identities,
+    $ms_teams: identities,
+  })
+  .meta({ id: 'User' });
+
+export const userSummarySchema = z
+  .object({
+    distinct_id: z.string(),
+    properties: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'UserSummary' });
+
+export const userListSchema = z.object({ meta: cursorMetaSchema, results: z.array(userSummarySchema) }).meta({ id: 'UserList' });
+
+const channelInput = (what: string) => z.array(z.unknown()).optional().describe(`Array of ${what}; merged into the user's identities`);
+
+export const upsertBodySchema = z
+  .looseObject({
+    $email: channelInput('email addresses'),
+    $sms: channelInput('E.164 phone numbers'),
+    $whatsapp: channelInput('E.164 phone numbers'),
+    $inbox: channelInput('inbox ids'),
+    $webpush: channelInput('PushSubscription objects ({endpoint, keys: {p256dh, auth}})'),
+    $androidpush: channelInput('FCM/Xiaomi/Oppo tokens, or {token, provider, device_id} objects'),
+    $iospush: channelInput('APNs tokens, or {token, provider, device_id} objects'),
+    $slack: channelInput('Slack objects: {email|user_id|channel, access_token} or {incoming_webhook: {url}}'),
+    $ms_teams: channelInput('Teams objects: {tenant_id, service_url, conversation_id|user_id} or {incoming_webhook: {url}}'),
+    $timezone: z.string().optional().describe('IANA time zone, e.g. America/New_York'),
+    $locale: z.string().optional().describe('e.g. en_GB'),
+    $preferred_language: z.string().optional().describe('ISO 639-1 code, e.g. en'),
+  })
+  .optional()
+  .describe('Flat properties plus channel arrays. Properties overwrite; channel identities are added, never removed.');
+
+const operationSchema = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'One operation object with any of $set, $set_once, $add (or $increment), $append, $remove, $unset; applied in that order',
+  );
+
+export const editBodySchema = z
+  .object({
+    operations: z.array(operationSchema).nullish().describe('Applied in order, atomically: one invalid operation and nothing changes'),
+  })
+  .optional();

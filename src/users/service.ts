@@ -1,0 +1,117 @@
+import type { Clock } from '../clock.js';
+import { formatTimestamp } from '../clock.js';
+import type { Db } from '../db/open.js';
+import { applyOperations, applyUpsert, newProfile, validateDistinctId } from '../engine/index.js';
+import type { EngineResult, Profile } from '../engine/types.js';
+import { badRequest, userNotFound } from '../http/errors.js';
+import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
+import type { Workspace } from '../workspaces/registry.js';
+import { inboxValue } from './inbox.js';
+import { UserStore, type StoredUser } from './store.js';
+import { userSummaryToWire, userToWire, type UserWire } from './wire.js';
+
+export const USER_CURSOR = 'user';
+
+/** The user operations of the API, each one atomic (one transaction). */
+export class UserService {
+  readonly store: UserStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.store = new UserStore(db);
+  }
+
+  private now(): string {
+    return formatTimestamp(this.clock.nowMicros());
+  }
+
+  private transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
+  }
+
+  get(ws: Workspace, distinctId: string): UserWire {
+    const user = this.store.find(ws.name, checkedId(distinctId));
+    if (!user) throw userNotFound(distinctId);
+    return userToWire(user);
+  }
+
+  /** `POST /v1/user/{id}/`: creates or updates. */
+  upsert(ws: Workspace, distinctId: string, body: unknown): UserWire {
+    checkedId(distinctId);
+    return this.transaction(() => {
+      const now = this.now();
+      const before = this.store.find(ws.name, distinctId);
+      const start = before?.profile ?? this.newUserProfile(ws, distinctId, now);
+      const result = applyUpsert(start, body ?? {}, { now });
+      return userToWire(this.saveResult(ws, distinctId, before, result, now));
+    });
+  }
+
+  /** `PATCH /v1/user/{id}/`: applies `operations` to an existing user, all or nothing. */
+  edit(ws: Workspace, distinctId: string, body: unknown): UserWire {
+    checkedId(distinctId);
+    const operations = (body as { operations?: unknown } | undefined)?.operations;
+    if (body === undefined || body === null || operations === undefined || operations === null ||
+        (Array.isArray(operations) && operations.length === 0)) {
+      throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
+    }
+    return this.transaction(() => {
+      const before = this.store.find(ws.name, distinctId);
+      if (!before) throw userNotFound(distinctId);
+      const now = this.now();
+      return userToWire(this.saveResult(ws, distinctId, before, applyOperations(before.profile, operations, { now }), now));
+    });
+  }
+
+  /**
+   * Applies operations to a user, creating it when missing (the `/event/`
+   * identity path). Returns the engine's error instead of throwing it.
+   */
+  applyOperationsCreating(ws: Workspace, distinctId: string, operations: unknown): EngineResult {
+    return this.transaction(() => {
+      const now = this.now();
+      const before = this.store.find(ws.name, distinctId);
+      const result = applyOperations(before?.profile ?? this.newUserProfile(ws, distinctId, now), operations, { now });
+      if (result.ok) this.store.save(ws.name, distinctId, before, result.profile, now);
+      return result;
+    });
+  }
+
+  delete(ws: Workspace, distinctId: string): void {
+    const deleted = this.transaction(() => this.store.delete(ws.name, checkedId(distinctId)));
+    if (!deleted) throw userNotFound(distinctId);
+  }
+
+  list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {
+    const page = this.store.page(ws.name, req);
+    return {
+      meta: {
+        count: this.store.count(ws.name),
+        limit: req.limit,
+        has_prev: page.hasPrev,
+        before: page.hasPrev && page.firstId !== undefined ? encodeCursor(USER_CURSOR, page.firstId) : null,
+        has_next: page.hasNext,
+        after: page.hasNext && page.lastId !== undefined ? encodeCursor(USER_CURSOR, page.lastId) : null,
+      },
+      results: page.rows.map(userSummaryToWire),
+    };
+  }
+
+  newUserProfile(ws: Workspace, distinctId: string, now: string): Profile {
+    return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, distinctId) : null);
+  }
+
+  private saveResult(ws: Workspace, distinctId: string, before: StoredUser | undefined, result: EngineResult, now: string): StoredUser {
+    if (!result.ok) throw badRequest(result.error.message, { path: result.error.path });
+    return this.store.save(ws.name, distinctId, before, result.profile, now);
+  }
+}
+
+/** Rejects a distinct_id SuprSend would not accept; returns it unchanged otherwise. */
+export function checkedId(distinctId: string): string {
+  const problem = validateDistinctId(distinctId);
+  if (problem) throw badRequest(`distinct_id: ${problem}`);
+  return distinctId;
+}

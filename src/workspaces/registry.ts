@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { WorkspaceConfig } from '../config.js';
+
+/** A workspace as the running server knows it. Data rows refer to it by name. */
+export interface Workspace {
+  name: string;
+  key: string;
+  secret: string;
+  apiKeys: readonly string[];
+  inboxSecret: string;
+  /** Whether new users get an `$inbox` identity. */
+  inbox: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Looks workspaces up by workspace key (public, sent in clear by the SDKs) and
+ * by API key. API keys are secrets, so they are looked up by their SHA-256:
+ * the time a lookup takes says nothing about how much of a guess was right.
+ */
+export class WorkspaceRegistry {
+  private readonly byName = new Map<string, Workspace>();
+  private readonly byKey = new Map<string, Workspace>();
+  private readonly byApiKeyHash = new Map<string, Workspace>();
+
+  constructor(configs: readonly WorkspaceConfig[] = []) {
+    for (const c of configs) this.add(c);
+  }
+
+  add(c: WorkspaceConfig): Workspace {
+    if (this.byName.has(c.name)) throw new Error(`workspace "${c.name}" exists already`);
+    if (this.byKey.has(c.key)) throw new Error(`workspace key of "${c.name}" is in use by another workspace`);
+    const ws: Workspace = {
+      name: c.name,
+      key: c.key,
+      secret: c.secret,
+      apiKeys: [...c.api_keys],
+      inboxSecret: c.inbox_secret ?? c.secret,
+      inbox: c.inbox,
+    };
+    this.byName.set(ws.name, ws);
+    this.byKey.set(ws.key, ws);
+    for (const k of ws.apiKeys) this.byApiKeyHash.set(sha256(k), ws);
+    return ws;
+  }
+
+  remove(name: string): boolean {
+    const ws = this.byName.get(name);
+    if (!ws) return false;
+    this.byName.delete(name);
+    this.byKey.delete(ws.key);
+    for (const k of ws.apiKeys) this.byApiKeyHash.delete(sha256(k));
+    return true;
+  }
+
+  get(name: string): Workspace | undefined {
+    return this.byName.get(name);
+  }
+
+  byWorkspaceKey(key: string): Workspace | undefined {
+    return this.byKey.get(key);
+  }
+
+  byApiKey(apiKey: string): Workspace | undefined {
+    return this.byApiKeyHash.get(sha256(apiKey));
+  }
+
+  list(): Workspace[] {
+    return [...this.byName.values()];
+  }
+}
