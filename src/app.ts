@@ -15,6 +15,8 @@ import { authenticate } from './http/auth.js';
 import { bufferAllBodies, parseJsonBody } from './http/body.js';
 import { installErrorHandlers } from './http/errorHandler.js';
 import { plusToSpaceInPath } from './http/routing.js';
+import { EventService } from './events/service.js';
+import { eventsRoutes } from './events/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
@@ -28,6 +30,7 @@ export interface Emulator {
   clock: Clock;
   workspaces: WorkspaceRegistry;
   users: UserService;
+  events: EventService;
 }
 
 declare module 'fastify' {
@@ -85,7 +88,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const clock = deps.clock ?? systemClock();
   const db = openDatabase({ path: config.databasePath, durability: config.durability });
   const workspaces = new WorkspaceRegistry(config.workspaces);
-  app.decorate('emulator', { config, db, clock, workspaces, users: new UserService(db, clock) });
+  const users = new UserService(db, clock);
+  app.decorate('emulator', { config, db, clock, workspaces, users, events: new EventService(db, clock, users) });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.addHook('onClose', async () => db.$client.close());
 
@@ -153,6 +157,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       parseJsonBody(request);
     });
     await api.register(usersRoutes);
+    await api.register(eventsRoutes);
   });
 
   return app;

@@ -51,3 +51,40 @@ export const identities = sqliteTable(
   (t) => [uniqueIndex('identities_user_channel_value').on(t.userId, t.channel, t.valueKey)],
 );
 
+
+/** Track events received on `/event/` and `/v2/event/`, kept so a tester can see what the app sent. */
+export const trackEvents = sqliteTable(
+  'track_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    distinctId: text('distinct_id'),
+    event: text('event').notNull(),
+    /** JSON object. */
+    properties: text('properties').notNull().default('{}'),
+    insertId: text('insert_id'),
+    /** `$time` as sent (epoch milliseconds), when it was a number. */
+    eventTime: integer('event_time'),
+    receivedAt: text('received_at').notNull(),
+    /** The whole record as received, as JSON. */
+    record: text('record').notNull(),
+  },
+  (t) => [index('track_events_workspace_id').on(t.workspace, t.id)],
+);
+
+/** Records of an `/event/` batch that could not be applied, with the reason. */
+export const eventFailures = sqliteTable(
+  'event_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    /** Position of the record in its batch (0 for a single object). */
+    recordIndex: integer('record_index').notNull(),
+    distinctId: text('distinct_id'),
+    /** The record as received, as JSON. */
+    record: text('record').notNull(),
+    reason: text('reason').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [index('event_failures_workspace_id').on(t.workspace, t.id)],
+);

@@ -35,8 +35,8 @@ function describeIssues(err: FastifyError & { validation?: unknown; validationCo
   const issues = (err.validation ?? []) as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }>;
   const parts = issues.map((i) => {
     const path = i.params?.issue?.path?.map(String).join('.') || i.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
-    const where = [err.validationContext === 'body' ? '' : err.validationContext, path].filter(Boolean).join('.');
-    return `${where || 'request'}: ${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
+    const where = path || err.validationContext || 'request';
+    return `${where}: ${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
   });
   return parts.join('; ') || err.message;
 }

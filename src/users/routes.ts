@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { pageRequest } from '../http/cursor.js';
 import { methodNotAllowed } from '../http/routing.js';
 import { commonErrors, cursorQuerySchema, errorSchema } from '../http/schemas.js';
-import { distinctIdParams, editBodySchema, upsertBodySchema, userListSchema, userSchema } from './schemas.js';
+import {
+  bulkDeleteBodySchema,
+  distinctIdParams,
+  editBodySchema,
+  mergeBodySchema,
+  upsertBodySchema,
+  userListSchema,
+  userSchema,
+} from './schemas.js';
 import { USER_CURSOR } from './service.js';
 
 const tags = ['users'];
@@ -81,4 +89,38 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
   methodNotAllowed(app, url, ['GET', 'POST', 'PATCH', 'DELETE']);
+
+  app.post(
+    '/v1/user/:distinct_id/merge/',
+    {
+      schema: {
+        tags,
+        summary: 'Merge another user into this one',
+        description: "This user's values win; keys and identities only the other has are copied; the other is deleted.",
+        params: distinctIdParams,
+        body: mergeBodySchema,
+        response: { 201: userSchema, 404: errorSchema, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(users.merge(request.workspace, request.params.distinct_id, request.body)),
+  );
+  methodNotAllowed(app, '/v1/user/:distinct_id/merge/', ['POST']);
+
+  app.delete(
+    '/v1/bulk/user/',
+    {
+      schema: {
+        tags,
+        summary: 'Delete many users',
+        description: 'A JSON body on DELETE. Unknown distinct_ids are not an error.',
+        body: bulkDeleteBodySchema,
+        response: { 204: z.null().describe('No content'), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      users.bulkDelete(request.workspace, request.body.distinct_ids);
+      return reply.code(204).send(null);
+    },
+  );
+  methodNotAllowed(app, '/v1/bulk/user/', ['DELETE']);
 };

@@ -75,3 +75,11 @@ export const editBodySchema = z
     operations: z.array(operationSchema).nullish().describe('Applied in order, atomically: one invalid operation and nothing changes'),
   })
   .optional();
+
+export const mergeBodySchema = z
+  .object({ from_user_id: z.string().min(1).describe('distinct_id of the secondary user; deleted after the merge') })
+  .optional();
+
+export const bulkDeleteBodySchema = z.object({
+  distinct_ids: z.array(z.string()).min(1, 'distinct_ids must list at least one id').max(10_000, 'at most 10,000 ids per call'),
+});

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { applyOperations, applyUpsert, newProfile, validateDistinctId } from '../engine/index.js';
+import { applyOperations, applyUpsert, mergeProfiles, newProfile, validateDistinctId } from '../engine/index.js';
 import type { EngineResult, Profile } from '../engine/types.js';
-import { badRequest, userNotFound } from '../http/errors.js';
+import { ApiError, badRequest, userNotFound } from '../http/errors.js';
 import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { inboxValue } from './inbox.js';
@@ -82,6 +82,32 @@ export class UserService {
   delete(ws: Workspace, distinctId: string): void {
     const deleted = this.transaction(() => this.store.delete(ws.name, checkedId(distinctId)));
     if (!deleted) throw userNotFound(distinctId);
+  }
+
+  /**
+   * `POST /v1/user/{id}/merge/`: the primary keeps its values, gains the keys
+   * and identities only the secondary has, and the secondary is deleted.
+   */
+  merge(ws: Workspace, distinctId: string, body: unknown): UserWire {
+    checkedId(distinctId);
+    const from = (body as { from_user_id?: unknown } | undefined)?.from_user_id;
+    if (typeof from !== 'string' || from === '') throw badRequest('from_user_id: required, the distinct_id of the user to merge into this one');
+    if (from === distinctId) throw badRequest('from_user_id: a user cannot be merged into itself');
+    return this.transaction(() => {
+      const primary = this.store.find(ws.name, distinctId);
+      if (!primary) throw userNotFound(distinctId);
+      const secondary = this.store.find(ws.name, from);
+      if (!secondary) throw new ApiError(404, `from_user_id: [distinct_id: '${from}'] not found`);
+      const now = this.now();
+      const merged = this.store.save(ws.name, distinctId, primary, mergeProfiles(primary.profile, secondary.profile, { now }), now);
+      this.store.delete(ws.name, from);
+      return userToWire(merged);
+    });
+  }
+
+  /** `DELETE /v1/bulk/user/`: unknown ids are not an error. Returns how many were deleted. */
+  bulkDelete(ws: Workspace, distinctIds: readonly string[]): number {
+    return this.transaction(() => distinctIds.reduce((n, id) => n + (this.store.delete(ws.name, id) ? 1 : 0), 0));
   }
 
   list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {

@@ -1,0 +1,91 @@
+import { validateDistinctId } from '../engine/index.js';
+
+/**
+ * Tells apart the three kinds of record `/event/` receives (pure):
+ * - schema-2 identity records, `{distinct_id, $user_operations: [...]}` (every current SDK);
+ * - the legacy flat format, operators at the top level (`{distinct_id, $set: {...}, $append: {...}}`);
+ * - track events, `{event, distinct_id, properties}` (`$identify` among them, which also creates the user).
+ */
+export type ClassifiedRecord =
+  | { kind: 'identity'; distinctId: string; operations: unknown }
+  | {
+      kind: 'track';
+      distinctId: string;
+      event: string;
+      properties: Record<string, unknown>;
+      insertId: string | null;
+      time: number | null;
+      /** `$identify` also makes sure the user exists. */
+      identifies: boolean;
+    }
+  | { kind: 'invalid'; distinctId: string | null; reason: string };
+
+/** Operator keys that the legacy format puts at the top level of a record. */
+export const LEGACY_OPERATORS = ['$set', '$set_once', '$add', '$increment', '$append', '$remove', '$unset'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function classifyRecord(record: unknown): ClassifiedRecord {
+  if (!isObject(record)) {
+    return { kind: 'invalid', distinctId: null, reason: `record must be a JSON object, got ${describe(record)}` };
+  }
+  const rawId = record.distinct_id;
+  const distinctId = typeof rawId === 'string' ? rawId : null;
+
+  if ('$user_operations' in record) {
+    const problem = idProblem(rawId);
+    if (problem) return { kind: 'invalid', distinctId, reason: problem };
+    return { kind: 'identity', distinctId: rawId as string, operations: record.$user_operations };
+  }
+
+  const legacy = LEGACY_OPERATORS.filter((op) => op in record);
+  if (legacy.length > 0) {
+    const problem = idProblem(rawId);
+    if (problem) return { kind: 'invalid', distinctId, reason: problem };
+    const operation = Object.fromEntries(legacy.map((op) => [op, record[op]]));
+    return { kind: 'identity', distinctId: rawId as string, operations: [operation] };
+  }
+
+  if ('event' in record) {
+    const event = record.event;
+    if (typeof event !== 'string' || event.trim() === '') {
+      return { kind: 'invalid', distinctId, reason: 'event must be a non-empty string' };
+    }
+    const properties = record.properties ?? {};
+    if (!isObject(properties)) return { kind: 'invalid', distinctId, reason: 'properties must be a JSON object' };
+    const identifies = event === '$identify';
+    // Pre-schema-2 `$identify` events name the user in properties.$identified_id and have no distinct_id.
+    const id = rawId ?? (identifies ? properties.$identified_id : undefined);
+    const problem = idProblem(id);
+    if (problem) return { kind: 'invalid', distinctId, reason: problem };
+    const insertId = record.$insert_id;
+    const time = record.$time;
+    return {
+      kind: 'track',
+      distinctId: id as string,
+      event,
+      properties,
+      insertId: typeof insertId === 'string' ? insertId : null,
+      time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+      identifies,
+    };
+  }
+
+  return {
+    kind: 'invalid',
+    distinctId,
+    reason: 'record has neither $user_operations, operators ($set, $append, …) nor an event name',
+  };
+}
+
+function idProblem(id: unknown): string | null {
+  if (id === undefined || id === null) return 'distinct_id is required';
+  const problem = validateDistinctId(id);
+  return problem ? `distinct_id: ${problem}` : null;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { commonErrors } from '../http/schemas.js';
+
+const recordSchema = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'An identity record `{"$schema": "2", "distinct_id", "$user_operations": [...]}`, a legacy flat record ' +
+      '(`distinct_id` with top-level `$set`, `$append`, …), or a track event `{"event", "distinct_id", "properties"}`',
+  );
+
+const eventBodySchema = z
+  .union([recordSchema, z.array(z.unknown()).describe('A batch (the SDKs send up to 400 records)')], {
+    error: 'must be a JSON object (one record) or an array of records',
+  })
+  .describe('One record or an array of them');
+
+const schema = {
+  tags: ['events'],
+  body: eventBodySchema,
+  response: { 202: z.literal('OK').describe('The batch is committed; records that failed are recorded with their reason'), ...commonErrors },
+};
+
+/** `/event/` (identity and track records) and `/v2/event/` (track events). Always 202 "OK" for a valid JSON body. */
+export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const events = app.emulator.events;
+  const handler = async (request: { workspace: Parameters<typeof events.ingest>[0]; body: unknown }, reply: import('fastify').FastifyReply) => {
+    const { failed } = events.ingest(request.workspace, request.body);
+    if (failed > 0) reply.header('x-emulator-failed-records', String(failed));
+    return reply.code(202).type('text/plain; charset=utf-8').send('OK');
+  };
+  app.post('/event/', { schema: { ...schema, summary: 'Ingest identity records and track events' } }, handler);
+  app.post('/v2/event/', { schema: { ...schema, summary: 'Ingest track events (as the Python and Go SDKs send them)' } }, handler);
+};
