@@ -18,6 +18,8 @@ import { plusToSpaceInPath } from './http/routing.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { listsRoutes } from './lists/routes.js';
+import { objectsRoutes } from './objects/routes.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
 import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
@@ -158,6 +160,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     });
     await api.register(usersRoutes);
     await api.register(eventsRoutes);
+    await api.register(listsRoutes);
+    await api.register(objectsRoutes);
   });
 
   return app;

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -87,4 +88,134 @@ export const eventFailures = sqliteTable(
     receivedAt: text('received_at').notNull(),
   },
   (t) => [index('event_failures_workspace_id').on(t.workspace, t.id)],
+);
+
+/** Subscriber lists. Members are distinct_ids, which need not be users yet (as with CSV imports). */
+export const lists = sqliteTable(
+  'lists',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    listId: text('list_id').notNull(),
+    listName: text('list_name').notNull().default(''),
+    listDescription: text('list_description').notNull().default(''),
+    trackUserEntry: integer('track_user_entry', { mode: 'boolean' }).notNull().default(false),
+    trackUserExit: integer('track_user_exit', { mode: 'boolean' }).notNull().default(false),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('lists_workspace_list_id').on(t.workspace, t.listId), index('lists_workspace_id').on(t.workspace, t.id)],
+);
+
+export const listMembers = sqliteTable(
+  'list_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    listPk: integer('list_pk')
+      .notNull()
+      .references(() => lists.id, { onDelete: 'cascade' }),
+    workspace: text('workspace').notNull(),
+    distinctId: text('distinct_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('list_members_list_distinct_id').on(t.listPk, t.distinctId),
+    index('list_members_list_id').on(t.listPk, t.id),
+    index('list_members_workspace_distinct_id').on(t.workspace, t.distinctId, t.id),
+  ],
+);
+
+/** Draft versions of a list (the replace-all-members sync flow). */
+export const listVersions = sqliteTable(
+  'list_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    listPk: integer('list_pk')
+      .notNull()
+      .references(() => lists.id, { onDelete: 'cascade' }),
+    versionId: text('version_id').notNull().unique(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('list_versions_list').on(t.listPk)],
+);
+
+export const listVersionMembers = sqliteTable(
+  'list_version_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    versionPk: integer('version_pk')
+      .notNull()
+      .references(() => listVersions.id, { onDelete: 'cascade' }),
+    distinctId: text('distinct_id').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('list_version_members_version_distinct_id').on(t.versionPk, t.distinctId)],
+);
+
+/** Objects: profiles like users, keyed by (object_type, id). */
+export const objects = sqliteTable(
+  'objects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+    properties: text('properties').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('objects_workspace_type_id').on(t.workspace, t.objectType, t.objectId),
+    index('objects_workspace_type_pk').on(t.workspace, t.objectType, t.id),
+  ],
+);
+
+/** Channel identities of objects; same shape as `identities`. */
+export const objectIdentities = sqliteTable(
+  'object_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    objectPk: integer('object_pk')
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    valueKey: text('value_key').notNull(),
+    value: text('value').notNull(),
+    idProvider: text('id_provider'),
+    status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+    permaStatus: text('perma_status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    meta: text('meta').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('object_identities_object_channel_value').on(t.objectPk, t.channel, t.valueKey)],
+);
+
+/**
+ * Subscriptions to an object: either a user (by distinct_id) or a child
+ * object. Deleting either object removes the subscription.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    objectPk: integer('object_pk')
+      .notNull()
+      .references(() => objects.id, { onDelete: 'cascade' }),
+    /** Set for a user subscriber. */
+    distinctId: text('distinct_id'),
+    /** Set for a child-object subscriber. */
+    childObjectPk: integer('child_object_pk').references(() => objects.id, { onDelete: 'cascade' }),
+    properties: text('properties').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('subscriptions_object_user').on(t.objectPk, t.distinctId).where(sql`${t.distinctId} is not null`),
+    uniqueIndex('subscriptions_object_child').on(t.objectPk, t.childObjectPk).where(sql`${t.childObjectPk} is not null`),
+    index('subscriptions_object_id').on(t.objectPk, t.id),
+    index('subscriptions_workspace_user').on(t.workspace, t.distinctId, t.id),
+    index('subscriptions_child').on(t.childObjectPk, t.id),
+  ],
 );

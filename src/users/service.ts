@@ -12,15 +12,37 @@ import { userSummaryToWire, userToWire, type UserWire } from './wire.js';
 
 export const USER_CURSOR = 'user';
 
+/**
+ * What other domains (lists, objects) keep about users. Called inside the
+ * transaction that deletes or merges, so a cascade is all or nothing.
+ */
+export interface UserRelations {
+  userDeleted(workspace: string, distinctId: string): void;
+  /** Before the secondary is deleted: move what belongs to it over to the primary. */
+  usersMerged(workspace: string, primary: string, secondary: string): void;
+}
+
 /** The user operations of the API, each one atomic (one transaction). */
 export class UserService {
   readonly store: UserStore;
+  private readonly relations: UserRelations[] = [];
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
     this.store = new UserStore(db);
+  }
+
+  addRelations(relations: UserRelations): void {
+    this.relations.push(relations);
+  }
+
+  /** Deletes a user and everything attached to it; false when there was no such user. */
+  private deleteCascading(ws: Workspace, distinctId: string): boolean {
+    const deleted = this.store.delete(ws.name, distinctId);
+    if (deleted) for (const r of this.relations) r.userDeleted(ws.name, distinctId);
+    return deleted;
   }
 
   private now(): string {
@@ -80,7 +102,8 @@ export class UserService {
   }
 
   delete(ws: Workspace, distinctId: string): void {
-    const deleted = this.transaction(() => this.store.delete(ws.name, checkedId(distinctId)));
+    checkedId(distinctId);
+    const deleted = this.transaction(() => this.deleteCascading(ws, distinctId));
     if (!deleted) throw userNotFound(distinctId);
   }
 
@@ -100,14 +123,15 @@ export class UserService {
       if (!secondary) throw new ApiError(404, `from_user_id: [distinct_id: '${from}'] not found`);
       const now = this.now();
       const merged = this.store.save(ws.name, distinctId, primary, mergeProfiles(primary.profile, secondary.profile, { now }), now);
-      this.store.delete(ws.name, from);
+      for (const r of this.relations) r.usersMerged(ws.name, distinctId, from);
+      this.deleteCascading(ws, from);
       return userToWire(merged);
     });
   }
 
   /** `DELETE /v1/bulk/user/`: unknown ids are not an error. Returns how many were deleted. */
   bulkDelete(ws: Workspace, distinctIds: readonly string[]): number {
-    return this.transaction(() => distinctIds.reduce((n, id) => n + (this.store.delete(ws.name, id) ? 1 : 0), 0));
+    return this.transaction(() => distinctIds.reduce((n, id) => n + (this.deleteCascading(ws, id) ? 1 : 0), 0));
   }
 
   list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {

@@ -1,0 +1,113 @@
+import type Database from 'better-sqlite3';
+import type { Channel, Identity, JsonObject } from '../engine/types.js';
+
+/** Where a kind of profile keeps its identities: `identities.user_id` or `object_identities.object_pk`. */
+export interface IdentityTable {
+  table: 'identities' | 'object_identities';
+  ownerColumn: 'user_id' | 'object_pk';
+}
+
+export const USER_IDENTITIES: IdentityTable = { table: 'identities', ownerColumn: 'user_id' };
+export const OBJECT_IDENTITIES: IdentityTable = { table: 'object_identities', ownerColumn: 'object_pk' };
+
+interface IdentityRow {
+  id: number;
+  channel: string;
+  value_key: string;
+  value: string;
+  id_provider: string | null;
+  status: 'active' | 'inactive';
+  perma_status: 'active' | 'disabled';
+  meta: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The identities of one profile as loaded, with their row ids so a save touches only what changed. */
+export interface LoadedIdentities {
+  identities: Identity[];
+  rowIds: Map<string, number>;
+}
+
+const rowKey = (channel: string, key: string) => `${channel}\u0000${key}`;
+
+function toIdentity(row: IdentityRow): Identity {
+  return {
+    channel: row.channel as Channel,
+    value: JSON.parse(row.value) as string | JsonObject,
+    key: row.value_key,
+    idProvider: row.id_provider,
+    status: row.status,
+    permaStatus: row.perma_status,
+    meta: JSON.parse(row.meta) as JsonObject,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function unchanged(a: Identity, b: Identity): boolean {
+  return (
+    a.idProvider === b.idProvider &&
+    a.status === b.status &&
+    a.permaStatus === b.permaStatus &&
+    a.updatedAt === b.updatedAt &&
+    JSON.stringify(a.meta) === JSON.stringify(b.meta)
+  );
+}
+
+/**
+ * Reads and writes the channel identities of users or objects. Identities
+ * keep insertion order (row id); a save diffs against what was loaded.
+ */
+export class IdentityRepo {
+  private readonly selectAll: Database.Statement<[number], IdentityRow>;
+  private readonly insertOne: Database.Statement;
+  private readonly updateOne: Database.Statement;
+  private readonly deleteOne: Database.Statement<[number]>;
+
+  constructor(sqlite: Database.Database, t: IdentityTable) {
+    this.selectAll = sqlite.prepare(`select * from ${t.table} where ${t.ownerColumn} = ? order by id`);
+    this.insertOne = sqlite.prepare(
+      `insert into ${t.table} (${t.ownerColumn}, channel, value_key, value, id_provider, status, perma_status, meta, created_at, updated_at)
+       values (@owner, @channel, @valueKey, @value, @idProvider, @status, @permaStatus, @meta, @createdAt, @updatedAt)`,
+    );
+    this.updateOne = sqlite.prepare(
+      `update ${t.table} set id_provider = @idProvider, status = @status, perma_status = @permaStatus, meta = @meta, updated_at = @updatedAt
+       where id = @id`,
+    );
+    this.deleteOne = sqlite.prepare(`delete from ${t.table} where id = ?`);
+  }
+
+  load(ownerPk: number): LoadedIdentities {
+    const rows = this.selectAll.all(ownerPk);
+    return { identities: rows.map(toIdentity), rowIds: new Map(rows.map((r) => [rowKey(r.channel, r.value_key), r.id])) };
+  }
+
+  /** Makes the stored identities of `ownerPk` equal `next`; returns the new row ids. */
+  save(ownerPk: number, before: LoadedIdentities | undefined, next: readonly Identity[]): Map<string, number> {
+    const previous = new Map(before?.identities.map((i) => [rowKey(i.channel, i.key), i]) ?? []);
+    const rowIds = new Map<string, number>();
+    for (const identity of next) {
+      const k = rowKey(identity.channel, identity.key);
+      const old = previous.get(k);
+      const oldRow = before?.rowIds.get(k);
+      if (old && oldRow !== undefined) {
+        previous.delete(k);
+        rowIds.set(k, oldRow);
+        if (!unchanged(old, identity)) this.updateOne.run({ ...params(identity), id: oldRow });
+      } else {
+        const info = this.insertOne.run({ ...params(identity), owner: ownerPk, channel: identity.channel, valueKey: identity.key, value: JSON.stringify(identity.value), createdAt: identity.createdAt });
+        rowIds.set(k, Number(info.lastInsertRowid));
+      }
+    }
+    for (const k of previous.keys()) {
+      const id = before?.rowIds.get(k);
+      if (id !== undefined) this.deleteOne.run(id);
+    }
+    return rowIds;
+  }
+}
+
+function params(i: Identity) {
+  return { idProvider: i.idProvider, status: i.status, permaStatus: i.permaStatus, meta: JSON.stringify(i.meta), updatedAt: i.updatedAt };
+}

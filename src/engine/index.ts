@@ -1,0 +1,48 @@
+/** The operation engine: pure functions from a profile and a request to a new profile. */
+export * from './types.js';
+export { canonicalKey, jsonEqual, stableStringify } from './canonical.js';
+export {
+  validateDistinctId,
+  isEmail,
+  isE164,
+  isIanaTimezone,
+  isIso6391,
+  ISO_639_1_CODES,
+  MAX_DISTINCT_ID_LENGTH,
+} from './validate.js';
+export {
+  ALLOWED_PROVIDERS,
+  CHANNEL_EXAMPLES,
+  isChannel,
+  isProviderChannel,
+  isPushModifier,
+  parseIdentity,
+  parseIdentityItems,
+  parsePushModifiers,
+  resolveProvider,
+  findIdentity,
+  addIdentity,
+  removeIdentity,
+  clearChannel,
+  type IdentityInput,
+  type PushModifiers,
+  type ProviderChannel,
+} from './identities.js';
+export {
+  RESERVED_PROPERTIES,
+  isReservedProperty,
+  validateReservedProperty,
+  setProperties,
+  addToProperties,
+  appendToProperty,
+  removeFromProperty,
+  unsetProperty,
+} from './properties.js';
+export { newProfile } from './profile.js';
+export { applyOperations, OPERATORS, type Operator } from './operations.js';
+export { applyUpsert } from './upsert.js';
+export { mergeProfiles } from './merge.js';
+export { setIdentityStatus } from './status.js';
+export { channelsToWire, type WireIdentity } from './wire.js';
+export { type Outcome, childPath } from './errors.js';
+export { MAX_JSON_DEPTH, toJson } from './json.js';
