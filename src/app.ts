@@ -19,7 +19,9 @@ import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { listsRoutes } from './lists/routes.js';
+import { ListService } from './lists/service.js';
 import { objectsRoutes } from './objects/routes.js';
+import { ObjectService } from './objects/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
 import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
@@ -33,6 +35,8 @@ export interface Emulator {
   workspaces: WorkspaceRegistry;
   users: UserService;
   events: EventService;
+  lists: ListService;
+  objects: ObjectService;
 }
 
 declare module 'fastify' {
@@ -91,7 +95,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const db = openDatabase({ path: config.databasePath, durability: config.durability });
   const workspaces = new WorkspaceRegistry(config.workspaces);
   const users = new UserService(db, clock);
-  app.decorate('emulator', { config, db, clock, workspaces, users, events: new EventService(db, clock, users) });
+  const lists = new ListService(db, clock);
+  const objects = new ObjectService(db, clock, users);
+  users.addRelations(lists);
+  users.addRelations(objects);
+  app.decorate('emulator', { config, db, clock, workspaces, users, events: new EventService(db, clock, users), lists, objects });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.addHook('onClose', async () => db.$client.close());
 
