@@ -116,6 +116,13 @@ export function parsePushModifiers(dict: Record<string, unknown>, path: string):
   let provider: PushModifiers['provider'] = null;
   if (idProvider !== undefined) provider = { name: idProvider, path: childPath(path, '$id_provider') };
   else if (pushVendor !== undefined) provider = { name: pushVendor, path: childPath(path, '$pushvendor') };
+  if (provider !== null) {
+    // Check it against every push channel in the object, even one given an empty list.
+    for (const channel of keys.filter(isProviderChannel)) {
+      const checked = resolveProvider(channel, provider.name, provider.path);
+      if (!checked.ok) return checked;
+    }
+  }
   return success({ provider, bundleId: strings.$bundle_id ?? null, deviceId: strings.$device_id ?? null });
 }
 
