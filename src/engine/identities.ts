@@ -171,7 +171,7 @@ const SLACK_SHAPES =
 
 const TEAMS_SHAPES =
   'expected an MS Teams object in one of these shapes: {"incoming_webhook": {"url": "..."}}, or ' +
-  '{"tenant_id": "...", "service_url": "...", plus "conversation_id" or "user_id" (strings)}';
+  '{"tenant_id": "...", plus "conversation_id" or "user_id", and usually "service_url" (strings)}';
 
 const WEBPUSH_SHAPE =
   'expected a web push subscription object {"endpoint": "...", "keys": {"p256dh": "...", "auth": "..."}}';
@@ -190,7 +190,8 @@ function isTeamsValue(value: unknown): value is Record<string, unknown> {
   if (hasUrlWebhook(value)) return true;
   return (
     isString(getOwn(value, 'tenant_id')) &&
-    isString(getOwn(value, 'service_url')) &&
+    // SuprSend's own upsert example leaves service_url out, so it is optional here.
+    (getOwn(value, 'service_url') === undefined || isString(getOwn(value, 'service_url'))) &&
     (isString(getOwn(value, 'conversation_id')) || isString(getOwn(value, 'user_id')))
   );
 }

@@ -17,7 +17,21 @@ export class EventService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly users: UserService,
+    /** How many track events and failed records are kept (newest). */
+    private readonly keep: number,
   ) {}
+
+  /** Forgets stored track events and failed records (the journal is cleared). */
+  clearStored(): void {
+    this.db.$client.exec('delete from track_events; delete from event_failures;');
+  }
+
+  /** Keeps only the newest `keep` rows of each table. */
+  private prune(): void {
+    for (const table of ['track_events', 'event_failures']) {
+      this.db.$client.prepare(`delete from ${table} where id <= (select max(id) from ${table}) - ?`).run(this.keep);
+    }
+  }
 
   /**
    * One database transaction for the whole batch (for speed); each record
@@ -30,21 +44,28 @@ export class EventService {
       .transaction(() => {
         const receivedAt = formatTimestamp(this.clock.nowMicros());
         records.forEach((record, index) => {
-          const reason = this.applyRecord(ws, record, classifyRecord(record), receivedAt);
+          let reason: string | null;
+          try {
+            // A savepoint per record: a record that fails half-way leaves nothing behind.
+            reason = this.db.$client.transaction(() => this.applyRecord(ws, record, classifyRecord(record), receivedAt))();
+          } catch (err) {
+            reason = `this record could not be applied: ${err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message}`;
+          }
           if (reason === null) return;
           failed++;
           this.db
             .insert(eventFailures)
             .values({
-              workspace: ws.name,
+              workspace: ws.dataKey,
               recordIndex: index,
               distinctId: distinctIdOf(record),
-              record: JSON.stringify(record),
+              record: jsonOrPlaceholder(record),
               reason,
               receivedAt,
             })
             .run();
         });
+        this.prune();
       })
       .immediate();
     return { received: records.length, failed };
@@ -64,7 +85,7 @@ export class EventService {
         this.db
           .insert(trackEvents)
           .values({
-            workspace: ws.name,
+            workspace: ws.dataKey,
             distinctId: rec.distinctId,
             event: rec.event,
             properties: JSON.stringify(rec.properties),
@@ -77,6 +98,15 @@ export class EventService {
         return null;
       }
     }
+  }
+}
+
+/** The record as JSON text, or a placeholder when it cannot be serialised (nested too deeply). */
+function jsonOrPlaceholder(record: unknown): string {
+  try {
+    return JSON.stringify(record) ?? 'null';
+  } catch {
+    return JSON.stringify({ '[not stored]': 'the record is nested too deeply to store' });
   }
 }
 

@@ -12,10 +12,10 @@ declare module 'fastify' {
 }
 
 /** Fastify's own client errors, mapped to SuprSend-shaped ones. */
-function fromFastifyError(err: FastifyError): ApiError | undefined {
+function fromFastifyError(err: FastifyError, bodyLimit: number): ApiError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, `Request body too large: the limit is ${err.message.match(/\d+/)?.[0] ?? 'set by BODY_LIMIT'} bytes`);
+      return new ApiError(413, `Request body too large: the limit is ${bodyLimit} bytes (setting BODY_LIMIT)`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'Unsupported Media Type: request bodies must be JSON sent with "Content-Type: application/json"');
     case 'FST_ERR_BAD_URL':
@@ -47,17 +47,19 @@ export function installErrorHandlers(app: FastifyInstance): void {
     let apiError: ApiError | undefined;
     if (err instanceof ApiError) apiError = err;
     else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
-    else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err);
+    else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0);
     if (!apiError) {
       request.log.error({ err }, 'unhandled error');
       apiError = new ApiError(500, 'Internal Server Error: the emulator failed to handle this request; see its log');
     }
+    request.errorMessage = apiError.message;
     return reply.code(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody(form));
   });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const body = new ApiError(404, `no such route: ${request.method} ${path}`).toBody('short');
+    request.errorMessage = body.message;
     return reply.code(404).type('application/json; charset=utf-8').send(body);
   });
 }

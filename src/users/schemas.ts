@@ -61,7 +61,7 @@ export const upsertBodySchema = z
     $locale: z.string().optional().describe('e.g. en_GB'),
     $preferred_language: z.string().optional().describe('ISO 639-1 code, e.g. en'),
   })
-  .optional()
+  .nullish()
   .describe('Flat properties plus channel arrays. Properties overwrite; channel identities are added, never removed.');
 
 const operationSchema = z
@@ -74,11 +74,11 @@ export const editBodySchema = z
   .object({
     operations: z.array(operationSchema).nullish().describe('Applied in order, atomically: one invalid operation and nothing changes'),
   })
-  .optional();
+  .nullish();
 
 export const mergeBodySchema = z
   .object({ from_user_id: z.string().min(1).describe('distinct_id of the secondary user; deleted after the merge') })
-  .optional();
+  .nullish();
 
 export const bulkDeleteBodySchema = z.object({
   distinct_ids: z.array(z.string()).min(1, 'distinct_ids must list at least one id').max(10_000, 'at most 10,000 ids per call'),

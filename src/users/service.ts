@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { applyOperations, applyUpsert, mergeProfiles, newProfile, validateDistinctId } from '../engine/index.js';
-import type { EngineResult, Profile } from '../engine/types.js';
+import { applyOperations, applyUpsert, canonicalKey, mergeProfiles, newProfile, setIdentityStatus, validateDistinctId } from '../engine/index.js';
+import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
 import { ApiError, badRequest, userNotFound } from '../http/errors.js';
 import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { Workspace } from '../workspaces/registry.js';
@@ -40,8 +40,8 @@ export class UserService {
 
   /** Deletes a user and everything attached to it; false when there was no such user. */
   private deleteCascading(ws: Workspace, distinctId: string): boolean {
-    const deleted = this.store.delete(ws.name, distinctId);
-    if (deleted) for (const r of this.relations) r.userDeleted(ws.name, distinctId);
+    const deleted = this.store.delete(ws.dataKey, distinctId);
+    if (deleted) for (const r of this.relations) r.userDeleted(ws.dataKey, distinctId);
     return deleted;
   }
 
@@ -54,7 +54,7 @@ export class UserService {
   }
 
   get(ws: Workspace, distinctId: string): UserWire {
-    const user = this.store.find(ws.name, checkedId(distinctId));
+    const user = this.store.find(ws.dataKey, checkedId(distinctId));
     if (!user) throw userNotFound(distinctId);
     return userToWire(user);
   }
@@ -64,7 +64,7 @@ export class UserService {
     checkedId(distinctId);
     return this.transaction(() => {
       const now = this.now();
-      const before = this.store.find(ws.name, distinctId);
+      const before = this.store.find(ws.dataKey, distinctId);
       const start = before?.profile ?? this.newUserProfile(ws, distinctId, now);
       const result = applyUpsert(start, body ?? {}, { now });
       return userToWire(this.saveResult(ws, distinctId, before, result, now));
@@ -80,7 +80,7 @@ export class UserService {
       throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
     }
     return this.transaction(() => {
-      const before = this.store.find(ws.name, distinctId);
+      const before = this.store.find(ws.dataKey, distinctId);
       if (!before) throw userNotFound(distinctId);
       const now = this.now();
       return userToWire(this.saveResult(ws, distinctId, before, applyOperations(before.profile, operations, { now }), now));
@@ -94,9 +94,9 @@ export class UserService {
   applyOperationsCreating(ws: Workspace, distinctId: string, operations: unknown): EngineResult {
     return this.transaction(() => {
       const now = this.now();
-      const before = this.store.find(ws.name, distinctId);
+      const before = this.store.find(ws.dataKey, distinctId);
       const result = applyOperations(before?.profile ?? this.newUserProfile(ws, distinctId, now), operations, { now });
-      if (result.ok) this.store.save(ws.name, distinctId, before, result.profile, now);
+      if (result.ok) this.store.save(ws.dataKey, distinctId, before, result.profile, now);
       return result;
     });
   }
@@ -117,15 +117,37 @@ export class UserService {
     if (typeof from !== 'string' || from === '') throw badRequest('from_user_id: required, the distinct_id of the user to merge into this one');
     if (from === distinctId) throw badRequest('from_user_id: a user cannot be merged into itself');
     return this.transaction(() => {
-      const primary = this.store.find(ws.name, distinctId);
+      const primary = this.store.find(ws.dataKey, distinctId);
       if (!primary) throw userNotFound(distinctId);
-      const secondary = this.store.find(ws.name, from);
+      const secondary = this.store.find(ws.dataKey, from);
       if (!secondary) throw new ApiError(404, `from_user_id: [distinct_id: '${from}'] not found`);
       const now = this.now();
-      const merged = this.store.save(ws.name, distinctId, primary, mergeProfiles(primary.profile, secondary.profile, { now }), now);
-      for (const r of this.relations) r.usersMerged(ws.name, distinctId, from);
+      const merged = this.store.save(ws.dataKey, distinctId, primary, mergeProfiles(primary.profile, secondary.profile, { now }), now);
+      for (const r of this.relations) r.usersMerged(ws.dataKey, distinctId, from);
       this.deleteCascading(ws, from);
       return userToWire(merged);
+    });
+  }
+
+  /** Sets the delivery status of one identity (simulated bounces and reactivation from the control plane). */
+  setChannelStatus(
+    ws: Workspace,
+    distinctId: string,
+    channel: Channel,
+    value: string | JsonObject,
+    status: IdentityStatus,
+    permaStatus: PermaStatus | null,
+  ): UserWire {
+    return this.transaction(() => {
+      const before = this.store.find(ws.dataKey, distinctId);
+      if (!before) throw userNotFound(distinctId);
+      const now = this.now();
+      const key = canonicalKey(value);
+      const current = before.profile.identities.find((i) => i.channel === channel && i.key === key);
+      const perma = permaStatus ?? current?.permaStatus ?? 'active';
+      const result = setIdentityStatus(before.profile, channel, value, status, perma, { now });
+      if (!result.ok) throw new ApiError(404, result.error.message);
+      return userToWire(this.store.save(ws.dataKey, distinctId, before, result.profile, now));
     });
   }
 
@@ -135,10 +157,10 @@ export class UserService {
   }
 
   list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {
-    const page = this.store.page(ws.name, req);
+    const page = this.store.page(ws.dataKey, req);
     return {
       meta: {
-        count: this.store.count(ws.name),
+        count: this.store.count(ws.dataKey),
         limit: req.limit,
         has_prev: page.hasPrev,
         before: page.hasPrev && page.firstId !== undefined ? encodeCursor(USER_CURSOR, page.firstId) : null,
@@ -155,7 +177,7 @@ export class UserService {
 
   private saveResult(ws: Workspace, distinctId: string, before: StoredUser | undefined, result: EngineResult, now: string): StoredUser {
     if (!result.ok) throw badRequest(result.error.message, { path: result.error.path });
-    return this.store.save(ws.name, distinctId, before, result.profile, now);
+    return this.store.save(ws.dataKey, distinctId, before, result.profile, now);
   }
 }
 

@@ -39,6 +39,8 @@ t.test('valid values of every channel are accepted by $append', async (t) => {
     ['$ms_teams', TEAMS_WEBHOOK],
     ['$ms_teams', TEAMS_CONVERSATION],
     ['$ms_teams', { tenant_id: 't', service_url: 'https://s', user_id: 'u' }],
+    // As in SuprSend's own upsert example: no service_url.
+    ['$ms_teams', { tenant_id: 't', user_id: 'u', conversation_id: 'c' }],
   ];
   for (const [channel, value] of cases) {
     const profile = edit(empty(), [{ $append: { [channel]: value } }]);
@@ -77,7 +79,7 @@ t.test('invalid values of every channel are rejected with a message naming the p
     ['$slack', { incoming_webhook: 'https://x' }, /expected a Slack object/],
     ['$ms_teams', {}, /\$ms_teams: expected an MS Teams object/],
     ['$ms_teams', { tenant_id: 't', service_url: 's' }, /expected an MS Teams object/],
-    ['$ms_teams', { tenant_id: 't', conversation_id: 'c' }, /expected an MS Teams object/],
+    ['$ms_teams', { tenant_id: 't', service_url: 5, conversation_id: 'c' }, /expected an MS Teams object/],
     ['$ms_teams', [TEAMS_WEBHOOK, 'x'], /\$ms_teams\[1\]: expected an MS Teams object/],
   ];
   for (const [channel, value, message] of cases) {
