@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -8,7 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { systemClock, type Clock } from './clock.js';
+import { ControllableClock, formatTimestamp, parseTimestamp } from './clock.js';
 import type { AppConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { authenticate } from './http/auth.js';
@@ -17,6 +16,7 @@ import { installErrorHandlers } from './http/errorHandler.js';
 import { plusToSpaceInPath } from './http/routing.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
+import { adminRoutes } from './admin/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { listsRoutes } from './lists/routes.js';
 import { ListService } from './lists/service.js';
@@ -24,19 +24,26 @@ import { objectsRoutes } from './objects/routes.js';
 import { ObjectService } from './objects/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
+import { FaultInjector, faultBody, parseFaultHeader, type Fault } from './faults/faults.js';
+import { randomIds, seededIds, type IdGenerator } from './ids.js';
+import { RequestJournal, distinctIdsOf, journalBody, type JournalEntry } from './journal/journal.js';
 import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
+import { WorkspaceService } from './workspaces/service.js';
 import { VERSION } from './version.js';
 
 /** What every domain plugin reaches through `app.emulator`. */
 export interface Emulator {
   config: AppConfig;
   db: Db;
-  clock: Clock;
-  workspaces: WorkspaceRegistry;
+  clock: ControllableClock;
+  ids: IdGenerator;
+  workspaces: WorkspaceService;
   users: UserService;
   events: EventService;
   lists: ListService;
   objects: ObjectService;
+  journal: RequestJournal;
+  faults: FaultInjector;
 }
 
 declare module 'fastify' {
@@ -46,11 +53,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth hook on every SuprSend API route. */
     workspace: Workspace;
+    authOutcome: JournalEntry['auth'];
+    /** The message of the error answered, for the journal. */
+    errorMessage: string | null;
   }
 }
 
 export interface AppDeps {
-  clock?: Clock;
+  clock?: ControllableClock;
   /** Where log lines go (tests capture them); defaults to stdout. */
   logStream?: NodeJS.WritableStream;
 }
@@ -71,13 +81,17 @@ function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): Fasti
 
 /** Builds the emulator's Fastify app. It opens its database but does not listen. */
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const clock = deps.clock ?? new ControllableClock();
+  if (config.clockStart) clock.freeze(parseTimestamp(config.clockStart)!);
+  const ids = config.deterministicSeed ? seededIds(clock, config.deterministicSeed) : randomIds(clock);
+
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
     // One line per request is logged by the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     requestTimeout: config.requestTimeoutMs,
-    genReqId: () => randomUUID(),
+    genReqId: () => ids.uuid(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Kept before any rewrite: signatures cover the request target as sent.
     rewriteUrl: (req) => {
@@ -91,22 +105,49 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   if (config.validateResponses) app.setSerializerCompiler(serializerCompiler);
   else app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  const clock = deps.clock ?? systemClock();
   const db = openDatabase({ path: config.databasePath, durability: config.durability });
-  const workspaces = new WorkspaceRegistry(config.workspaces);
+  const workspaces = new WorkspaceService(db, clock, ids, new WorkspaceRegistry(), app.log);
+  workspaces.init(config.workspaces);
   const users = new UserService(db, clock);
   const lists = new ListService(db, clock);
   const objects = new ObjectService(db, clock, users);
   users.addRelations(lists);
   users.addRelations(objects);
-  app.decorate('emulator', { config, db, clock, workspaces, users, events: new EventService(db, clock, users), lists, objects });
+  const events = new EventService(db, clock, users, config.journalSize);
+  const journal = new RequestJournal(config.journalSize);
+  const faults = new FaultInjector(ids);
+  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, journal, faults });
   app.decorateRequest('workspace', null as unknown as Workspace);
-  app.addHook('onClose', async () => db.$client.close());
+  app.decorateRequest('authOutcome', 'none');
+  app.decorateRequest('errorMessage', null);
+  app.addHook('onClose', async () => {
+    workspaces.close();
+    db.$client.close();
+  });
 
   bufferAllBodies(app);
   installErrorHandlers(app);
 
   app.addHook('onResponse', async (request, reply) => {
+    if (isApiPath(request.url)) {
+      const q = request.url.indexOf('?');
+      const timeMicros = clock.nowMicros();
+      journal.add({
+        time: formatTimestamp(timeMicros),
+        timeMicros,
+        request_id: request.id,
+        workspace: request.workspace?.name ?? null,
+        method: request.method,
+        path: q === -1 ? request.url : request.url.slice(0, q),
+        query: q === -1 ? '' : request.url.slice(q + 1),
+        status: reply.statusCode,
+        latency_ms: Math.round(reply.elapsedTime * 100) / 100,
+        auth: request.authOutcome,
+        distinct_ids: distinctIdsOf(request.params, request.body),
+        body: journalBody(request.rawBody, request.body),
+        error: request.errorMessage,
+      });
+    }
     request.log.info(
       {
         method: request.method,
@@ -137,6 +178,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
             name: 'Authorization',
             description: '`<workspace key>:<base64 HMAC-SHA256 signature>`, as the SuprSend server SDKs send it',
           },
+          AdminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'EMULATOR_ADMIN_TOKEN; only for the /_emulator/ control plane',
+          },
         },
       },
       security: [{ BearerAuth: [] }, { Signature: [] }],
@@ -146,10 +192,18 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes);
+  await app.register(adminRoutes);
 
   // The SuprSend API: every route authenticates, then its JSON body is parsed.
   await app.register(async (api) => {
-    api.addHook('preValidation', async (request) => {
+    const faultFor = (method: string, url: string, workspace: string, header: string | string[] | undefined): Fault | undefined => {
+      if (config.faultHeader && typeof header === 'string') {
+        const fromHeader = parseFaultHeader(header);
+        if (fromHeader) return fromHeader;
+      }
+      return faults.match(method, url.split('?')[0]!, workspace);
+    };
+    api.addHook('preValidation', async (request, reply) => {
       if (request.routeOptions.config?.public) return;
       const result = authenticate(
         {
@@ -160,10 +214,22 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
           date: request.headers.date,
           rawBody: request.rawBody,
         },
-        app.emulator.workspaces,
+        workspaces.registry,
       );
-      if (!result.ok) throw result.error;
+      if (!result.ok) {
+        request.authOutcome = 'failed';
+        throw result.error;
+      }
       request.workspace = result.workspace;
+      request.authOutcome = result.scheme;
+      const fault = faultFor(request.method, request.url, request.workspace.name, request.headers['x-emulator-fault']);
+      if (fault) {
+        if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+        if (fault.status !== undefined) {
+          request.errorMessage = `injected fault${fault.ruleId ? ` (${fault.ruleId})` : ''}`;
+          return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
+        }
+      }
       parseJsonBody(request);
     });
     await api.register(usersRoutes);
@@ -173,4 +239,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   return app;
+}
+
+/** Requests the journal keeps: the SuprSend API, not the control plane, docs or health. */
+function isApiPath(url: string): boolean {
+  return !/^\/(?:_emulator(?:\/|$|\?)|docs(?:\/|$|\?)|openapi\.json|healthz)/.test(url);
 }

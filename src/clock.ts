@@ -1,29 +1,97 @@
 /**
  * The emulator's clock. Everything that stamps a time (created_at, updated_at,
- * the journal) asks this instead of Date, so tests can freeze and move it.
+ * the journal, generated ids) asks this instead of Date, so testers can
+ * freeze, set and advance it through the control plane.
  */
 export interface Clock {
-  /** Microseconds since the epoch. Strictly increasing between calls while the clock runs. */
+  /** Microseconds since the epoch. While running it never repeats or goes back; while frozen it stands still. */
   nowMicros(): number;
 }
 
-/** Wall-clock time with microsecond resolution, never going backwards or repeating. */
-export function systemClock(): Clock {
-  const origin = performance.timeOrigin * 1000;
-  let last = 0;
-  return {
-    nowMicros() {
-      const t = Math.floor(origin + performance.now() * 1000);
-      last = t > last ? t : last + 1;
-      return last;
-    },
-  };
+export interface ClockState {
+  mode: 'running' | 'frozen';
+  /** The current time, formatted. */
+  now: string;
+  /** Difference to the machine's wall clock, in microseconds. */
+  offset_us: number;
+}
+
+/**
+ * Wall-clock time with microsecond resolution, which can be frozen at an
+ * instant, set to another instant (running or frozen) and advanced.
+ */
+export class ControllableClock implements Clock {
+  private offset = 0;
+  private frozenAt: number | null = null;
+  private last = 0;
+
+  constructor(private readonly wallMicros: () => number = defaultWallMicros) {}
+
+  nowMicros(): number {
+    if (this.frozenAt !== null) return this.frozenAt;
+    const t = this.wallMicros() + this.offset;
+    this.last = t > this.last ? t : this.last + 1;
+    return this.last;
+  }
+
+  /** Stops the clock at `atMicros` (default: now). */
+  freeze(atMicros: number = this.nowMicros()): void {
+    this.frozenAt = atMicros;
+  }
+
+  /** Lets the clock run again from where it stands. */
+  resume(): void {
+    if (this.frozenAt === null) return;
+    this.offset = this.frozenAt - this.wallMicros();
+    this.last = this.frozenAt;
+    this.frozenAt = null;
+  }
+
+  /** Jumps to `atMicros`; a frozen clock stays frozen there. Going back is allowed. */
+  set(atMicros: number): void {
+    if (this.frozenAt !== null) this.frozenAt = atMicros;
+    else {
+      this.offset = atMicros - this.wallMicros();
+      this.last = atMicros - 1;
+    }
+  }
+
+  advance(micros: number): void {
+    this.set(this.nowMicros() + micros);
+  }
+
+  state(): ClockState {
+    const now = this.nowMicros();
+    return {
+      mode: this.frozenAt === null ? 'running' : 'frozen',
+      now: formatTimestamp(now),
+      offset_us: this.frozenAt === null ? this.offset : this.frozenAt - this.wallMicros(),
+    };
+  }
+}
+
+function defaultWallMicros(): number {
+  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+}
+
+/** A running wall clock. */
+export function systemClock(): ControllableClock {
+  return new ControllableClock();
 }
 
 /** `2025-04-04T21:37:36.712496+00:00`, SuprSend's timestamp format. */
 export function formatTimestamp(micros: number): string {
   const ms = Math.floor(micros / 1000);
   const iso = new Date(ms).toISOString(); // 2025-04-04T21:37:36.712Z
-  const micro = String(micros % 1_000_000).padStart(6, '0');
+  const micro = String(((micros % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
   return `${iso.slice(0, 19)}.${micro}+00:00`;
+}
+
+/** Parses an ISO-8601 time (with up to microseconds) to epoch microseconds, or null. */
+export function parseTimestamp(text: string): number | null {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)$/.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(ms)) return null;
+  return ms * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseTimestamp } from './clock.js';
 
 /**
  * Settings. Each one is read from an environment variable and can be given as
@@ -14,6 +15,9 @@ export const DEV_WORKSPACE = {
   apiKey: 'dev_api_key_0123456789',
   inboxSecret: 'dev_inbox_secret_0123456789',
 } as const;
+
+/** Admin token of the control plane (`/_emulator/`) when EMULATOR_ADMIN_TOKEN is not set. */
+export const DEV_ADMIN_TOKEN = 'dev_admin_token_0123456789';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -49,6 +53,15 @@ const settingsSchema = z.object({
   DURABILITY: z.enum(['normal', 'full']).default('normal'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   PLUS_AS_SPACE: bool.default(false),
+  EMULATOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SEED_PATH: z.string().min(1).optional(),
+  JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  FAULT_HEADER: bool.default(false),
+  DETERMINISTIC_SEED: z.string().min(1).optional(),
+  CLOCK_START: z
+    .string()
+    .refine((v) => parseTimestamp(v) !== null, 'must be an ISO-8601 time such as 2025-01-01T00:00:00Z')
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
@@ -65,6 +78,18 @@ export interface AppConfig {
   plusAsSpace: boolean;
   /** Check every response against its declared schema (tests turn this on). */
   validateResponses: boolean;
+  /** Bearer token of the control plane; never accepted on the SuprSend API. */
+  adminToken: string;
+  /** A snapshot document imported before the server listens. */
+  seedPath: string | undefined;
+  /** How many API requests the journal keeps (newest). */
+  journalSize: number;
+  /** Honour the `X-Emulator-Fault` request header. */
+  faultHeader: boolean;
+  /** When set, generated ids and fault dice repeat exactly from run to run. */
+  deterministicSeed: string | undefined;
+  /** Start the clock frozen at this ISO-8601 time. */
+  clockStart: string | undefined;
 }
 
 export interface ServerConfig extends AppConfig {
@@ -109,17 +134,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerC
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;
+  const workspaces = resolveWorkspaces(s);
+  const adminToken = s.EMULATOR_ADMIN_TOKEN ?? DEV_ADMIN_TOKEN;
+  if (workspaces.some((w) => w.api_keys.includes(adminToken) || w.key === adminToken)) {
+    throw new ConfigError('EMULATOR_ADMIN_TOKEN (--emulator-admin-token): must differ from every workspace key and API key');
+  }
   return {
     port: s.PORT,
     host: s.HOST,
     databasePath: s.DATABASE_PATH,
     logLevel: s.LOG_LEVEL,
-    workspaces: resolveWorkspaces(s),
+    workspaces,
     bodyLimit: s.BODY_LIMIT,
     durability: s.DURABILITY,
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     plusAsSpace: s.PLUS_AS_SPACE,
     validateResponses: false,
+    adminToken,
+    seedPath: s.SEED_PATH,
+    journalSize: s.JOURNAL_SIZE,
+    faultHeader: s.FAULT_HEADER,
+    deterministicSeed: s.DETERMINISTIC_SEED,
+    clockStart: s.CLOCK_START,
   };
 }
 

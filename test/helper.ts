@@ -22,6 +22,8 @@ export const WS_B: WorkspaceConfig = {
   inbox: true,
 };
 
+export const ADMIN_TOKEN = 'test_admin_token_0123456789';
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     databasePath: ':memory:',
@@ -32,6 +34,12 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     requestTimeoutMs: 30_000,
     plusAsSpace: false,
     validateResponses: true,
+    adminToken: ADMIN_TOKEN,
+    seedPath: undefined,
+    journalSize: 1000,
+    faultHeader: false,
+    deterministicSeed: undefined,
+    clockStart: undefined,
     ...overrides,
   };
 }

@@ -219,3 +219,28 @@ export const subscriptions = sqliteTable(
     index('subscriptions_child').on(t.childObjectPk, t.id),
   ],
 );
+
+/**
+ * Workspaces: those from configuration (refreshed at every start) and those
+ * created through the control plane. `data_key` is what the `workspace`
+ * column of every data row holds; a reset gives the workspace a new one, so
+ * the reset is instant and the old rows are deleted in the background.
+ */
+export const workspaces = sqliteTable('workspaces', {
+  name: text('name').primaryKey(),
+  key: text('key').notNull().unique(),
+  secret: text('secret').notNull(),
+  /** JSON array of API keys. */
+  apiKeys: text('api_keys').notNull().default('[]'),
+  inboxSecret: text('inbox_secret').notNull(),
+  inbox: integer('inbox', { mode: 'boolean' }).notNull().default(true),
+  dataKey: text('data_key').notNull().unique(),
+  origin: text('origin', { enum: ['config', 'runtime'] }).notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** Data keys of reset or dropped workspaces whose rows are still being deleted. */
+export const retiredData = sqliteTable('retired_data', {
+  dataKey: text('data_key').primaryKey(),
+  retiredAt: text('retired_at').notNull(),
+});

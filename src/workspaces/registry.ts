@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { WorkspaceConfig } from '../config.js';
 
-/** A workspace as the running server knows it. Data rows refer to it by name. */
+/** A workspace as the running server knows it. */
 export interface Workspace {
   name: string;
+  /**
+   * What the `workspace` column of its data rows holds. Starts as the name;
+   * a reset switches it to a fresh key, so old rows vanish at once.
+   */
+  dataKey: string;
+  origin: 'config' | 'runtime';
   key: string;
   secret: string;
   apiKeys: readonly string[];
@@ -28,11 +34,13 @@ export class WorkspaceRegistry {
     for (const c of configs) this.add(c);
   }
 
-  add(c: WorkspaceConfig): Workspace {
+  add(c: WorkspaceConfig, extra: { dataKey?: string; origin?: Workspace['origin'] } = {}): Workspace {
     if (this.byName.has(c.name)) throw new Error(`workspace "${c.name}" exists already`);
     if (this.byKey.has(c.key)) throw new Error(`workspace key of "${c.name}" is in use by another workspace`);
     const ws: Workspace = {
       name: c.name,
+      dataKey: extra.dataKey ?? c.name,
+      origin: extra.origin ?? 'config',
       key: c.key,
       secret: c.secret,
       apiKeys: [...c.api_keys],

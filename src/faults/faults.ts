@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { IdGenerator } from '../ids.js';
+
+const faultRuleFields = z.object({
+    method: z
+      .string()
+      .transform((m) => m.toUpperCase())
+      .optional()
+      .describe('HTTP method to match; any when absent'),
+    path: z
+      .string()
+      .min(1)
+      .default('*')
+      .describe('Path pattern: "*" matches within a segment, "**" across segments, e.g. /v1/user/*/ or /event/**'),
+    workspace: z.string().optional().describe('Workspace name to match; any when absent'),
+    status: z.number().int().min(100).max(599).optional().describe('Answer this status instead of serving the request'),
+    body: z.unknown().optional().describe('Body of that answer; default {"code": status, "message": "…"}'),
+    delay_ms: z.number().int().min(0).max(60_000).optional().describe('Wait this long first'),
+    probability: z.number().gt(0).max(1).default(1).describe('Chance that a matching request is hit'),
+    count: z.number().int().min(1).optional().describe('Hit at most this many requests, then the rule expires'),
+});
+
+export const faultRuleInput = faultRuleFields.refine((r) => r.status !== undefined || r.delay_ms !== undefined, 'a fault needs a status, a delay_ms, or both');
+export type FaultRuleInput = z.infer<typeof faultRuleInput>;
+
+export const faultRuleSchema = faultRuleFields
+  .extend({ id: z.string(), hits: z.number().int().describe('Requests hit so far') })
+  .meta({ id: 'FaultRule' });
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  /** Requests this rule has hit so far. */
+  hits: number;
+}
+
+/** What to do to one request. */
+export interface Fault {
+  delayMs: number;
+  status?: number;
+  body?: unknown;
+  ruleId?: string;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  // Trailing slashes are optional on both sides, as in routing.
+  return new RegExp(`^${pattern.replace(/\/$/, '')}/?$`);
+}
+
+/** Injected failures: rules matched in order; the first rule that hits decides. */
+export class FaultInjector {
+  private rules: (FaultRule & { re: RegExp })[] = [];
+
+  constructor(private readonly ids: IdGenerator) {}
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule = { ...input, id: `fault_${this.ids.token(10)}`, hits: 0 };
+    this.rules.push({ ...rule, re: globToRegExp(rule.path) });
+    return rule;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map(({ re: _re, ...rule }) => rule);
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** The fault for a request, if a rule hits it; counts the hit and expires spent rules. */
+  match(method: string, path: string, workspace: string): Fault | undefined {
+    for (const rule of this.rules) {
+      if (rule.method && rule.method !== method) continue;
+      if (rule.workspace && rule.workspace !== workspace) continue;
+      if (!rule.re.test(path)) continue;
+      if (rule.probability < 1 && this.ids.random() >= rule.probability) continue;
+      rule.hits++;
+      if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
+      return { delayMs: rule.delay_ms ?? 0, status: rule.status, body: rule.body, ruleId: rule.id };
+    }
+    return undefined;
+  }
+}
+
+/** Parses `X-Emulator-Fault: status=503; delay=200`; undefined when malformed. */
+export function parseFaultHeader(header: string): Fault | undefined {
+  const fault: Fault = { delayMs: 0 };
+  for (const part of header.split(';')) {
+    const [k, v] = part.split('=').map((s) => s.trim());
+    if (!k) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n)) return undefined;
+    if (k === 'status' && n >= 100 && n <= 599) fault.status = n;
+    else if (k === 'delay' && n >= 0 && n <= 60_000) fault.delayMs = n;
+    else return undefined;
+  }
+  return fault.status !== undefined || fault.delayMs > 0 ? fault : undefined;
+}
+
+export function faultBody(fault: Fault): unknown {
+  return fault.body ?? { code: fault.status, message: `Injected fault: the emulator answered ${fault.status} on purpose` };
+}

@@ -1,0 +1,201 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import { formatTimestamp, type Clock } from '../clock.js';
+import type { WorkspaceConfig } from '../config.js';
+import type { Db } from '../db/open.js';
+import { retiredData, workspaces } from '../db/schema.js';
+import { deleteDataChunk, wipeAllData } from '../db/workspaceData.js';
+import { ApiError } from '../http/errors.js';
+import type { IdGenerator } from '../ids.js';
+import type { Workspace, WorkspaceRegistry } from './registry.js';
+
+/** What a tester may choose when creating a workspace; the rest is generated. */
+export type NewWorkspace = Partial<WorkspaceConfig> & { name?: string };
+
+const GC_BATCH = 500;
+const GC_SLICE_MS = 8;
+
+/**
+ * Workspaces at run time: persisted so that created ones survive a restart,
+ * reset by switching their data key, dropped; rows of retired data keys are
+ * deleted in the background in small slices so requests are not held up.
+ */
+export class WorkspaceService {
+  private gcTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    readonly registry: WorkspaceRegistry,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  private now(): string {
+    return formatTimestamp(this.clock.nowMicros());
+  }
+
+  /** Configured workspaces are stored (keeping their data key), runtime ones reloaded, pending deletions resumed. */
+  init(configs: readonly WorkspaceConfig[]): void {
+    this.db.$client
+      .transaction(() => {
+        const stored = new Map(this.db.select().from(workspaces).all().map((w) => [w.name, w]));
+        const configured = new Set(configs.map((c) => c.name));
+        // A stored workspace whose key a configured one now uses gives way.
+        for (const c of configs) {
+          for (const w of stored.values()) {
+            if (w.key === c.key && w.name !== c.name) {
+              this.retire(w.dataKey);
+              this.db.delete(workspaces).where(eq(workspaces.name, w.name)).run();
+              stored.delete(w.name);
+            }
+          }
+        }
+        for (const c of configs) {
+          const dataKey = stored.get(c.name)?.dataKey ?? c.name;
+          const row = this.row(c, dataKey, 'config');
+          this.db.insert(workspaces).values(row).onConflictDoUpdate({ target: workspaces.name, set: row }).run();
+          this.registry.add(c, { dataKey, origin: 'config' });
+        }
+        for (const w of stored.values()) {
+          if (configured.has(w.name)) continue;
+          this.registry.add(
+            { name: w.name, key: w.key, secret: w.secret, api_keys: JSON.parse(w.apiKeys) as string[], inbox_secret: w.inboxSecret, inbox: w.inbox },
+            { dataKey: w.dataKey, origin: w.origin },
+          );
+        }
+      })
+      .immediate();
+    this.scheduleGc();
+  }
+
+  list(): Workspace[] {
+    return this.registry.list();
+  }
+
+  get(name: string): Workspace {
+    const ws = this.registry.get(name);
+    if (!ws) throw new ApiError(404, `workspace '${name}' not found`);
+    return ws;
+  }
+
+  create(input: NewWorkspace): Workspace {
+    const name = input.name ?? `ws_${this.ids.token(10).toLowerCase()}`;
+    if (this.registry.get(name)) throw new ApiError(409, `workspace '${name}' exists already`);
+    const config: WorkspaceConfig = {
+      name,
+      key: input.key ?? `wskey_${this.ids.token(24)}`,
+      secret: input.secret ?? `wssecret_${this.ids.token(32)}`,
+      api_keys: input.api_keys ?? [`apikey_${this.ids.token(24)}`],
+      inbox_secret: input.inbox_secret ?? `inbox_${this.ids.token(32)}`,
+      inbox: input.inbox ?? true,
+    };
+    if (this.registry.byWorkspaceKey(config.key)) throw new ApiError(409, 'that workspace key is in use by another workspace');
+    for (const k of config.api_keys) {
+      if (this.registry.byApiKey(k)) throw new ApiError(409, 'one of those API keys is in use by another workspace');
+    }
+    const dataKey = this.freshDataKey(name);
+    this.db.insert(workspaces).values(this.row(config, dataKey, 'runtime')).run();
+    return this.registry.add(config, { dataKey, origin: 'runtime' });
+  }
+
+  /** Drops a workspace created at run time, with all its data. */
+  drop(name: string): void {
+    const ws = this.get(name);
+    if (ws.origin === 'config') {
+      throw new ApiError(409, `workspace '${name}' comes from the configuration; reset it instead, or remove it from the configuration`);
+    }
+    this.db.$client
+      .transaction(() => {
+        this.db.delete(workspaces).where(eq(workspaces.name, name)).run();
+        this.retire(ws.dataKey);
+      })
+      .immediate();
+    this.registry.remove(name);
+    this.scheduleGc();
+  }
+
+  /** Empties one workspace at once: it gets a new data key and the old rows are deleted in the background. */
+  reset(name: string): void {
+    const ws = this.get(name);
+    const dataKey = this.freshDataKey(name);
+    this.db.$client
+      .transaction(() => {
+        this.db.update(workspaces).set({ dataKey }).where(eq(workspaces.name, name)).run();
+        this.retire(ws.dataKey);
+      })
+      .immediate();
+    ws.dataKey = dataKey;
+    this.scheduleGc();
+  }
+
+  /** Empties every workspace (the workspaces themselves stay). */
+  resetAll(): void {
+    wipeAllData(this.db.$client);
+  }
+
+  /** Runs the background deletion to the end (tests, shutdown). */
+  drainGc(): void {
+    while (this.gcSlice(Number.POSITIVE_INFINITY)) {
+      /* until nothing is left */
+    }
+  }
+
+  pendingGc(): number {
+    return this.db.select().from(retiredData).all().length;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.gcTimer) clearTimeout(this.gcTimer);
+    this.gcTimer = null;
+  }
+
+  private row(c: WorkspaceConfig, dataKey: string, origin: Workspace['origin']) {
+    return {
+      name: c.name,
+      key: c.key,
+      secret: c.secret,
+      apiKeys: JSON.stringify(c.api_keys),
+      inboxSecret: c.inbox_secret ?? c.secret,
+      inbox: c.inbox,
+      dataKey,
+      origin,
+      createdAt: this.now(),
+    };
+  }
+
+  private freshDataKey(name: string): string {
+    return `${name}~${this.ids.token(12)}`;
+  }
+
+  private retire(dataKey: string): void {
+    this.db.insert(retiredData).values({ dataKey, retiredAt: this.now() }).onConflictDoNothing().run();
+  }
+
+  private scheduleGc(): void {
+    if (this.closed || this.gcTimer) return;
+    this.gcTimer = setTimeout(() => {
+      this.gcTimer = null;
+      try {
+        if (this.gcSlice(GC_SLICE_MS)) this.scheduleGc();
+      } catch (err) {
+        this.log.error({ err }, 'background deletion of reset data failed');
+      }
+    }, 0);
+    this.gcTimer.unref();
+  }
+
+  /** Deletes retired rows for up to `budgetMs`; true while work remains. */
+  private gcSlice(budgetMs: number): boolean {
+    const start = performance.now();
+    for (const { dataKey } of this.db.select().from(retiredData).all()) {
+      while (deleteDataChunk(this.db.$client, dataKey, GC_BATCH) > 0) {
+        if (performance.now() - start > budgetMs) return true;
+      }
+      this.db.delete(retiredData).where(eq(retiredData.dataKey, dataKey)).run();
+    }
+    return false;
+  }
+}
