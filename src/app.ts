@@ -17,6 +17,7 @@ import { plusToSpaceInPath } from './http/routing.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { SnapshotService } from './admin/snapshotService.js';
 import { healthRoutes } from './health/routes.js';
 import { listsRoutes } from './lists/routes.js';
 import { ListService } from './lists/service.js';
@@ -44,6 +45,7 @@ export interface Emulator {
   objects: ObjectService;
   journal: RequestJournal;
   faults: FaultInjector;
+  snapshots: SnapshotService;
 }
 
 declare module 'fastify' {
@@ -116,7 +118,17 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const events = new EventService(db, clock, users, config.journalSize);
   const journal = new RequestJournal(config.journalSize);
   const faults = new FaultInjector(ids);
-  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, journal, faults });
+  const snapshots = new SnapshotService(db, workspaces);
+  if (config.seedPath) {
+    try {
+      snapshots.seedFrom(config.seedPath);
+    } catch (err) {
+      workspaces.close();
+      db.$client.close();
+      throw err;
+    }
+  }
+  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, journal, faults, snapshots });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.decorateRequest('authOutcome', 'none');
   app.decorateRequest('errorMessage', null);

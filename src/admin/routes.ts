@@ -9,6 +9,7 @@ import { userSchema } from '../users/schemas.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { checkAdminToken } from './auth.js';
 import { queryStoredJournal } from './journalQuery.js';
+import { snapshotSchema } from './snapshot.js';
 import {
   channelStatusSchema,
   clockActionSchema,
@@ -35,7 +36,7 @@ const workspaceToWire = (ws: Workspace) => ({
 
 /** `/_emulator/`: what testers get that the real service can't give. Guarded by the admin token. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workspaces, journal, faults, clock, users, config } = app.emulator;
+  const { workspaces, journal, faults, clock, users, config, snapshots } = app.emulator;
 
   app.addHook('onRequest', async (request) => checkAdminToken(request, config.adminToken));
   app.addHook('preValidation', async (request) => parseJsonBody(request));
@@ -91,6 +92,41 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       journal.clear();
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/_emulator/snapshot',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Export every workspace (or one) as one JSON document',
+        querystring: z.object({ workspace: z.string().optional() }),
+        response: { 200: snapshotSchema, ...errors },
+      },
+    },
+    async (request) => snapshots.export(request.query.workspace),
+  );
+  app.post(
+    '/_emulator/snapshot',
+    {
+      bodyLimit: Math.max(config.bodyLimit, 512 * 1024 * 1024),
+      schema: {
+        tags,
+        security,
+        summary: 'Import a snapshot: each workspace in it is replaced (and created if missing)',
+        body: z.unknown().describe('A document from GET /_emulator/snapshot'),
+        response: {
+          200: z.object({
+            imported: z.array(
+              z.object({ name: z.string(), users: z.number(), lists: z.number(), objects: z.number(), subscriptions: z.number() }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => ({ imported: snapshots.import(request.body) }),
   );
 
   app.get(

@@ -130,6 +130,39 @@ export class WorkspaceService {
     this.scheduleGc();
   }
 
+  /**
+   * Replaces the data of the named workspaces (creating missing ones) with
+   * what `fill` writes into fresh data keys, all in one transaction: on any
+   * error nothing changes.
+   */
+  replaceData(names: readonly string[], fill: (name: string, dataKey: string) => void): void {
+    const created: string[] = [];
+    const switched: { ws: Workspace; dataKey: string }[] = [];
+    try {
+      this.db.$client
+        .transaction(() => {
+          for (const name of names) {
+            let ws = this.registry.get(name);
+            if (!ws) {
+              ws = this.create({ name });
+              created.push(name);
+            }
+            const dataKey = this.freshDataKey(name);
+            fill(name, dataKey);
+            this.db.update(workspaces).set({ dataKey }).where(eq(workspaces.name, name)).run();
+            this.retire(ws.dataKey);
+            switched.push({ ws, dataKey });
+          }
+        })
+        .immediate();
+    } catch (err) {
+      for (const name of created) this.registry.remove(name);
+      throw err;
+    }
+    for (const { ws, dataKey } of switched) ws.dataKey = dataKey;
+    this.scheduleGc();
+  }
+
   /** Empties every workspace (the workspaces themselves stay). */
   resetAll(): void {
     wipeAllData(this.db.$client);
