@@ -244,3 +244,12 @@ export const retiredData = sqliteTable('retired_data', {
   dataKey: text('data_key').primaryKey(),
   retiredAt: text('retired_at').notNull(),
 });
+
+/**
+ * Users per data key, kept by triggers on `users` (see the migration
+ * "user_counts"), so a listing's meta.count costs the same at any size.
+ */
+export const userCounts = sqliteTable('user_counts', {
+  workspace: text('workspace').primaryKey(),
+  n: integer('n').notNull().default(0),
+});

@@ -22,20 +22,28 @@ const ALL_DATA_TABLES = [
   'lists',
   'objects',
   'users',
+  'user_counts',
   'track_events',
   'event_failures',
   'retired_data',
 ] as const;
 
 /**
- * Deletes all data of every workspace. Foreign keys are switched off so that
- * SQLite can truncate each table instead of cascading row by row.
+ * Deletes all data of every workspace. SQLite truncates a table in one step
+ * only when no foreign key or trigger fires, so foreign keys are switched off
+ * and the data tables' triggers are dropped and re-created (as they were,
+ * read from the schema) inside the same transaction.
  */
 export function wipeAllData(sqlite: Database.Database): void {
   sqlite.pragma('foreign_keys = OFF');
   try {
     sqlite.transaction(() => {
+      const triggers = sqlite
+        .prepare(`select name, sql from sqlite_master where type = 'trigger' and tbl_name in (${ALL_DATA_TABLES.map(() => '?').join(',')})`)
+        .all(...ALL_DATA_TABLES) as { name: string; sql: string }[];
+      for (const t of triggers) sqlite.exec(`drop trigger "${t.name}"`);
       for (const t of ALL_DATA_TABLES) sqlite.prepare(`delete from ${t}`).run();
+      for (const t of triggers) sqlite.exec(t.sql);
     })();
   } finally {
     sqlite.pragma('foreign_keys = ON');

@@ -1,8 +1,8 @@
-import { and, asc, count, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { keysetPage, type KeysetPage } from '../db/keyset.js';
 import { IdentityRepo, USER_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
-import { users } from '../db/schema.js';
+import { userCounts, users } from '../db/schema.js';
 import type { JsonObject, Profile } from '../engine/types.js';
 import type { PageRequest } from '../http/cursor.js';
 
@@ -41,7 +41,7 @@ export class UserStore {
       .where(and(eq(users.workspace, ws), eq(users.distinctId, sql.placeholder('id'))))
       .prepare();
     this.identities = new IdentityRepo(db.$client, USER_IDENTITIES);
-    this.countUsers = db.select({ n: count() }).from(users).where(eq(users.workspace, ws)).prepare();
+    this.countUsers = db.select({ n: userCounts.n }).from(userCounts).where(eq(userCounts.workspace, ws)).prepare();
     const summary = {
       id: users.id,
       distinctId: users.distinctId,

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { formatTimestamp, type Clock } from '../clock.js';
 import type { WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
-import { retiredData, workspaces } from '../db/schema.js';
+import { retiredData, userCounts, workspaces } from '../db/schema.js';
 import { deleteDataChunk, wipeAllData } from '../db/workspaceData.js';
 import { ApiError } from '../http/errors.js';
 import type { IdGenerator } from '../ids.js';
@@ -228,6 +228,7 @@ export class WorkspaceService {
         if (performance.now() - start > budgetMs) return true;
       }
       this.db.delete(retiredData).where(eq(retiredData.dataKey, dataKey)).run();
+      this.db.delete(userCounts).where(eq(userCounts.workspace, dataKey)).run();
     }
     return false;
   }
