@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -111,7 +112,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const workspaces = new WorkspaceService(db, clock, ids, new WorkspaceRegistry(), app.log);
   workspaces.init(config.workspaces);
   const users = new UserService(db, clock);
-  const lists = new ListService(db, clock);
+  const lists = new ListService(db, clock, ids);
   const objects = new ObjectService(db, clock, users);
   users.addRelations(lists);
   users.addRelations(objects);
@@ -200,6 +201,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       security: [{ BearerAuth: [] }, { Signature: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
