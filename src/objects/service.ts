@@ -1,16 +1,274 @@
 import type { Clock } from '../clock.js';
+import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
-import type { UserRelations, UserService } from '../users/service.js';
+import type { KeysetPage } from '../db/keyset.js';
+import { applyOperations, applyUpsert, newProfile, toJson } from '../engine/index.js';
+import type { EngineResult, Profile } from '../engine/types.js';
+import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
+import { ApiError, badRequest } from '../http/errors.js';
+import { inboxValue } from '../users/inbox.js';
+import { checkedId, type UserRelations, type UserService } from '../users/service.js';
+import type { Workspace } from '../workspaces/registry.js';
+import { checkedObjectKey, checkedObjectType, parseRecipients, recipientsFromQuery, type Recipient } from './recipients.js';
+import { ObjectStore, type StoredObject } from './store.js';
+import { SubscriptionStore } from './subscriptionStore.js';
+import {
+  objectInboxSubject,
+  objectToWire,
+  subscribedToToWire,
+  subscriberToWire,
+  type ObjectWire,
+  type SubscribedToWire,
+  type SubscriberWire,
+} from './wire.js';
 
-/** Objects, their identities and subscriptions. */
+/** Cursor kinds: a cursor of one listing is refused by the others. */
+export const OBJECT_CURSOR = 'object';
+export const SUBSCRIBER_CURSOR = 'object_subscriber';
+export const USER_SUBSCRIBED_TO_CURSOR = 'user_subscribed_to';
+export const OBJECT_SUBSCRIBED_TO_CURSOR = 'object_subscribed_to';
+
+export const objectNotFound = (objectType: string, objectId: string) => new ApiError(404, `object '${objectType}/${objectId}' not found`);
+
+/** The one listing whose 404 capitalises "User" upstream. */
+export const subscribedUserNotFound = (distinctId: string) => new ApiError(404, `User [distinct_id: '${distinctId}'] not found`);
+
+/** Objects, their identities and subscriptions; every public method is one transaction. */
 export class ObjectService implements UserRelations {
+  readonly store: ObjectStore;
+  readonly subscriptions: SubscriptionStore;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly users: UserService,
-  ) {}
+  ) {
+    this.store = new ObjectStore(db);
+    this.subscriptions = new SubscriptionStore(db);
+  }
 
-  userDeleted(_workspace: string, _distinctId: string): void {}
+  private now(): string {
+    return formatTimestamp(this.clock.nowMicros());
+  }
 
-  usersMerged(_workspace: string, _primary: string, _secondary: string): void {}
+  private transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
+  }
+
+  /** A read-only snapshot, so a page and its count agree. */
+  private read<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).deferred();
+  }
+
+  private wire(object: StoredObject): ObjectWire {
+    return objectToWire(object, this.store.subscriptionsCount(object.rowId));
+  }
+
+  private existing(ws: Workspace, objectType: string, objectId: string): StoredObject {
+    const object = this.store.find(ws.dataKey, objectType, objectId);
+    if (!object) throw objectNotFound(objectType, objectId);
+    return object;
+  }
+
+  private newObjectProfile(ws: Workspace, objectType: string, objectId: string, now: string): Profile {
+    return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, objectInboxSubject(objectType, objectId)) : null);
+  }
+
+  private saveResult(ws: Workspace, before: StoredObject | undefined, objectType: string, objectId: string, result: EngineResult, now: string, where = ''): StoredObject {
+    if (!result.ok) throw badRequest(where ? `${where}: ${result.error.message}` : result.error.message, { path: result.error.path });
+    return this.store.save(ws.dataKey, objectType, objectId, before, result.profile, now);
+  }
+
+  /** Upsert inside a running transaction. */
+  private upsertIn(ws: Workspace, objectType: string, objectId: string, body: unknown, now: string, where = ''): StoredObject {
+    const before = this.store.find(ws.dataKey, objectType, objectId);
+    const start = before?.profile ?? this.newObjectProfile(ws, objectType, objectId, now);
+    return this.saveResult(ws, before, objectType, objectId, applyUpsert(start, body ?? {}, { now }), now, where);
+  }
+
+  get(ws: Workspace, objectType: string, objectId: string): ObjectWire {
+    checkedObjectKey(objectType, objectId);
+    return this.wire(this.existing(ws, objectType, objectId));
+  }
+
+  /** `POST /v1/object/{type}/{id}/`: creates or updates, as a user upsert does. */
+  upsert(ws: Workspace, objectType: string, objectId: string, body: unknown): ObjectWire {
+    checkedObjectKey(objectType, objectId);
+    return this.transaction(() => this.wire(this.upsertIn(ws, objectType, objectId, body, this.now())));
+  }
+
+  /** `PATCH /v1/object/{type}/{id}/`: applies `operations` to an existing object, all or nothing. */
+  edit(ws: Workspace, objectType: string, objectId: string, body: unknown): ObjectWire {
+    checkedObjectKey(objectType, objectId);
+    const operations = (body as { operations?: unknown } | undefined)?.operations;
+    if (body === undefined || body === null || operations === undefined || operations === null ||
+        (Array.isArray(operations) && operations.length === 0)) {
+      throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
+    }
+    return this.transaction(() => {
+      const before = this.existing(ws, objectType, objectId);
+      const now = this.now();
+      return this.wire(this.saveResult(ws, before, objectType, objectId, applyOperations(before.profile, operations, { now }), now));
+    });
+  }
+
+  /** Deletes the object with its identities and its subscriptions, as parent and as child. */
+  delete(ws: Workspace, objectType: string, objectId: string): void {
+    checkedObjectKey(objectType, objectId);
+    const deleted = this.transaction(() => this.store.delete(ws.dataKey, objectType, objectId));
+    if (!deleted) throw objectNotFound(objectType, objectId);
+  }
+
+  /** `DELETE /v1/bulk/object/{type}/`: unknown ids are not an error. Returns how many were deleted. */
+  bulkDelete(ws: Workspace, objectType: string, objectIds: readonly string[]): number {
+    checkedObjectType(objectType);
+    return this.transaction(() => objectIds.reduce((n, id) => n + (this.store.delete(ws.dataKey, objectType, id) ? 1 : 0), 0));
+  }
+
+  /** `GET /v1/object/{type}/`: newest first, with channels. */
+  list(ws: Workspace, objectType: string, req: PageRequest): CursorPage<ObjectWire> {
+    checkedObjectType(objectType);
+    return this.read(() => {
+      const page = this.store.page(ws.dataKey, objectType, req);
+      return cursorPage(page, OBJECT_CURSOR, this.store.count(ws.dataKey, objectType), req, (row) =>
+        objectToWire(row.object, row.subscriptionsCount),
+      );
+    });
+  }
+
+  /**
+   * `POST …/{type}/{id}/subscription/`: subscribes users (created or updated
+   * on the way) and existing child objects. Subscribing again replaces the
+   * properties when they are given and moves updated_at. All or nothing.
+   */
+  subscribe(ws: Workspace, objectType: string, objectId: string, body: unknown): { results: SubscriberWire[] } {
+    checkedObjectKey(objectType, objectId);
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw badRequest('request body must be a JSON object: {"recipients": [ ... ], "properties": { ... }}');
+    }
+    const b = (body ?? {}) as { recipients?: unknown; properties?: unknown };
+    const recipients = parseRecipients(b.recipients);
+    const properties = subscriptionProperties(b.properties);
+    return this.transaction(() => {
+      const now = this.now();
+      const parent = this.existing(ws, objectType, objectId);
+      const ids = new Set<number>();
+      for (const r of recipients) {
+        const subscriber = r.kind === 'user' ? { distinctId: this.ensureUser(ws, r) } : { childPk: this.childFor(ws, parent, r, now) };
+        ids.add(this.subscriptions.upsert(ws.dataKey, parent.rowId, subscriber, properties, now));
+      }
+      // Rendered after every write, so the counts are the final ones.
+      return { results: [...ids].map((id) => subscriberToWire(this.subscriptions.subscriber(id)!)) };
+    });
+  }
+
+  /** Creates the user when missing, or upserts the fields given inline; returns its distinct_id. */
+  private ensureUser(ws: Workspace, r: Extract<Recipient, { kind: 'user' }>): string {
+    if (r.fields) {
+      try {
+        this.users.upsert(ws, r.distinctId, r.fields);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 400) throw badRequest(`${r.path}: ${err.message}`, err.options.detail);
+        throw err;
+      }
+    } else if (!this.users.store.find(ws.dataKey, r.distinctId)) {
+      const created = this.users.applyOperationsCreating(ws, r.distinctId, []);
+      if (!created.ok) throw badRequest(`${r.path}: ${created.error.message}`);
+    }
+    return r.distinctId;
+  }
+
+  /** The child object's row id; it must exist and differ from the parent. Extra keys are upserted into it. */
+  private childFor(ws: Workspace, parent: StoredObject, r: Extract<Recipient, { kind: 'object' }>, now: string): number {
+    if (r.objectType === parent.objectType && r.objectId === parent.objectId) {
+      throw badRequest(`${r.path}: an object cannot subscribe to itself`);
+    }
+    const child = this.existing(ws, r.objectType, r.objectId);
+    if (!r.fields) return child.rowId;
+    return this.upsertIn(ws, r.objectType, r.objectId, r.fields, now, r.path).rowId;
+  }
+
+  /**
+   * `DELETE …/{type}/{id}/subscription/`: the recipients come from the JSON
+   * body, or else from `?recipients=a,b` (distinct_ids). Unknown ones are ignored.
+   */
+  unsubscribe(ws: Workspace, objectType: string, objectId: string, body: unknown, queryRecipients?: string): void {
+    checkedObjectKey(objectType, objectId);
+    const fromBody = (body as { recipients?: unknown } | undefined | null)?.recipients;
+    const recipients = parseRecipients(fromBody ?? recipientsFromQuery(queryRecipients));
+    this.transaction(() => {
+      const parent = this.existing(ws, objectType, objectId);
+      for (const r of recipients) {
+        if (r.kind === 'user') {
+          this.subscriptions.unsubscribeUser(parent.rowId, r.distinctId);
+        } else {
+          const child = this.store.find(ws.dataKey, r.objectType, r.objectId);
+          if (child) this.subscriptions.unsubscribeChild(parent.rowId, child.rowId);
+        }
+      }
+    });
+  }
+
+  /** `GET …/{type}/{id}/subscription/`: users and child objects subscribed to the object, newest first. */
+  listSubscribers(ws: Workspace, objectType: string, objectId: string, req: PageRequest): CursorPage<SubscriberWire> {
+    checkedObjectKey(objectType, objectId);
+    return this.read(() => {
+      const parent = this.existing(ws, objectType, objectId);
+      const page = this.subscriptions.pageSubscribers(parent.rowId, req);
+      return cursorPage(page, SUBSCRIBER_CURSOR, this.store.subscriptionsCount(parent.rowId), req, subscriberToWire);
+    });
+  }
+
+  /** `GET …/{type}/{id}/subscribed_to/object/`: the objects this object is subscribed to, newest first. */
+  listObjectSubscribedTo(ws: Workspace, objectType: string, objectId: string, req: PageRequest): CursorPage<SubscribedToWire> {
+    checkedObjectKey(objectType, objectId);
+    return this.read(() => {
+      const child = this.existing(ws, objectType, objectId);
+      const page = this.subscriptions.pageOfChild(child.rowId, req);
+      return cursorPage(page, OBJECT_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfChild(child.rowId), req, subscribedToToWire);
+    });
+  }
+
+  /** `GET /v1/user/{id}/subscribed_to/object/`: the objects a user is subscribed to, newest first. */
+  listUserSubscribedTo(ws: Workspace, distinctId: string, req: PageRequest): CursorPage<SubscribedToWire> {
+    checkedId(distinctId);
+    return this.read(() => {
+      if (!this.users.store.find(ws.dataKey, distinctId)) throw subscribedUserNotFound(distinctId);
+      const page = this.subscriptions.pageOfUser(ws.dataKey, distinctId, req);
+      return cursorPage(page, USER_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfUser(ws.dataKey, distinctId), req, subscribedToToWire);
+    });
+  }
+
+  /** Called inside the transaction that deletes a user. */
+  userDeleted(workspace: string, distinctId: string): void {
+    this.subscriptions.deleteAllOfUser(workspace, distinctId);
+  }
+
+  /** Called inside the merge transaction, before the secondary is deleted. */
+  usersMerged(workspace: string, primary: string, secondary: string): void {
+    this.subscriptions.moveUser(workspace, primary, secondary);
+  }
+}
+
+/** Subscription properties as JSON text, or undefined when not given (existing ones are then kept). */
+function subscriptionProperties(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('properties must be a JSON object, e.g. {"role": "admin"}');
+  const json = toJson(raw, 'properties');
+  if (!json.ok) throw badRequest(json.error.message, { path: json.error.path });
+  return JSON.stringify(json.value);
+}
+
+function cursorPage<Row, T>(page: KeysetPage<Row>, kind: string, count: number, req: PageRequest, toWire: (row: Row) => T): CursorPage<T> {
+  return {
+    meta: {
+      count,
+      limit: req.limit,
+      has_prev: page.hasPrev,
+      before: page.hasPrev && page.firstId !== undefined ? encodeCursor(kind, page.firstId) : null,
+      has_next: page.hasNext,
+      after: page.hasNext && page.lastId !== undefined ? encodeCursor(kind, page.lastId) : null,
+    },
+    results: page.rows.map(toWire),
+  };
 }
