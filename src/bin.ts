@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, flagName, loadConfig, SETTING_NAMES } from './config.js';
 import { closeOnSignals, startServer, startupBanner } from './server.js';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'suprsend-emulator: a local emulator of SuprSend\'s user-profile API.\n\n' +
+      'Every setting is an environment variable or a flag of the same name:\n' +
+      SETTING_NAMES.map((n) => `  ${flagName(n).padEnd(30)} ${n}`).join('\n') +
+      '\n\nShort flags: --seed (SEED_PATH), --db (DATABASE_PATH), --admin-token (EMULATOR_ADMIN_TOKEN).\nSee the README for what each one does.\n',
+  );
+  process.exit(0);
+}
 
 try {
   const config = loadConfig(process.env, process.argv.slice(2));

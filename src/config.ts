@@ -101,6 +101,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Short flags for settings whose full name is long. */
+const FLAG_ALIASES: Record<string, keyof Settings> = { SEED: 'SEED_PATH', DB: 'DATABASE_PATH', ADMIN_TOKEN: 'EMULATOR_ADMIN_TOKEN' };
+
 /** Turns `--database-path x`, `--database-path=x` and `--plus-as-space` into { DATABASE_PATH: 'x', ... }. */
 export function parseFlags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -108,7 +111,8 @@ export function parseFlags(argv: string[]): Record<string, string> {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}"; settings are given as --name value`);
     const [flag, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const name = flag.replace(/-/g, '_').toUpperCase();
+    const upper = flag.replace(/-/g, '_').toUpperCase();
+    const name = FLAG_ALIASES[upper] ?? upper;
     if (!SETTING_NAMES.includes(name as keyof Settings)) {
       throw new ConfigError(`unknown flag --${flag}; known: ${SETTING_NAMES.map(flagName).join(', ')}`);
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { DEV_WORKSPACE, type ServerConfig } from './config.js';
+import { DEV_ADMIN_TOKEN, DEV_WORKSPACE, type ServerConfig } from './config.js';
 
 /** The line printed at start: where it listens, which database, and the credentials to use. */
 export function startupBanner(config: ServerConfig, url: string): string {
@@ -10,9 +10,11 @@ export function startupBanner(config: ServerConfig, url: string): string {
   const secret = dev ? ws.secret : '(from SUPRSEND_WORKSPACE_SECRET)';
   const apiKey = ws.api_keys[0] === undefined ? '(none: set SUPRSEND_API_KEY)' : dev ? ws.api_keys[0] : '(from SUPRSEND_API_KEY)';
   const others = config.workspaces.length > 1 ? `; ${config.workspaces.length - 1} more workspace(s) from WORKSPACES_FILE` : '';
+  const admin = config.adminToken === DEV_ADMIN_TOKEN ? config.adminToken : '(from EMULATOR_ADMIN_TOKEN)';
   return (
     `SuprSend emulator listening on ${url} | database: ${config.databasePath} | ` +
-    `workspace key: ${ws.key} secret: ${secret} API key (Bearer): ${apiKey}${others}`
+    `workspace key: ${ws.key} secret: ${secret} API key (Bearer): ${apiKey}${others} | ` +
+    `control plane: ${url}/_emulator/ admin token: ${admin} | docs: ${url}/docs`
   );
 }
 
