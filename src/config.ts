@@ -21,8 +21,10 @@ export const DEV_ADMIN_TOKEN = 'dev_admin_token_0123456789';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+export const workspaceNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'name must be 1-64 letters, digits, "_" or "-"');
+
 export const workspaceConfigSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'name must be 1-64 letters, digits, "_" or "-"'),
+  name: workspaceNameSchema,
   key: z.string().min(20, 'key must be at least 20 characters (the Node SDK refuses shorter ones)'),
   secret: z.string().min(1),
   api_keys: z.array(z.string().min(1)).default([]),

@@ -57,7 +57,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: workspaceSchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(workspaceToWire(workspaces.create(request.body ?? {}))),
+    async (request, reply) => {
+      const body = request.body ?? {};
+      if (body.key === config.adminToken || body.api_keys?.includes(config.adminToken)) {
+        throw badRequest('the admin token cannot be a workspace key or API key: it never opens the SuprSend API');
+      }
+      return reply.code(201).send(workspaceToWire(workspaces.create(body)));
+    },
   );
   app.get(
     '/_emulator/workspaces/:name',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workspaceNameSchema } from '../config.js';
 import { CHANNELS } from '../engine/types.js';
 
 export const workspaceSchema = z
@@ -15,7 +16,7 @@ export const workspaceSchema = z
 
 export const newWorkspaceSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'name must be 1-64 letters, digits, "_" or "-"').optional(),
+    name: workspaceNameSchema.optional(),
     key: z.string().min(20, 'key must be at least 20 characters (the Node SDK refuses shorter ones)').optional(),
     secret: z.string().min(1).optional(),
     api_keys: z.array(z.string().min(8)).optional(),

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { CHANNELS } from '../engine/types.js';
+import { canonicalKey } from '../engine/index.js';
+import { CHANNELS, type JsonObject } from '../engine/types.js';
+import { workspaceNameSchema } from '../config.js';
 import type { Workspace } from '../workspaces/registry.js';
 
 /**
@@ -14,7 +16,6 @@ const timestamp = z.string().min(1);
 const identitySchema = z.object({
   channel: z.enum(CHANNELS),
   value: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  value_key: z.string(),
   id_provider: z.string().nullable(),
   status: z.enum(['active', 'inactive']),
   perma_status: z.enum(['active', 'disabled']),
@@ -26,7 +27,7 @@ const memberSchema = z.object({ distinct_id: z.string().min(1), created_at: time
 const objectRef = z.object({ object_type: z.string().min(1), id: z.string().min(1) });
 
 const workspaceSnapshotSchema = z.object({
-  name: z.string().min(1),
+  name: workspaceNameSchema,
   users: z.array(
     z.object({
       distinct_id: z.string().min(1),
@@ -85,7 +86,6 @@ function identitiesOf(sqlite: Database.Database, table: string, ownerColumn: str
   return (sqlite.prepare(`select * from ${table} where ${ownerColumn} = ? order by id`).all(ownerPk) as Row[]).map((i) => ({
     channel: i.channel as (typeof CHANNELS)[number],
     value: JSON.parse(i.value as string) as string | Record<string, unknown>,
-    value_key: i.value_key as string,
     id_provider: i.id_provider as string | null,
     status: i.status as 'active' | 'inactive',
     perma_status: i.perma_status as 'active' | 'disabled',
@@ -174,7 +174,8 @@ export function importWorkspace(sqlite: Database.Database, dataKey: string, snap
   const objectIdentity = insertIdentity('object_identities', 'object_pk');
   const writeIdentities = (stmt: Database.Statement, owner: number | bigint, ids: WorkspaceSnapshot['users'][number]['identities']) => {
     for (const i of ids) {
-      stmt.run(owner, i.channel, i.value_key, JSON.stringify(i.value), i.id_provider, i.status, i.perma_status, JSON.stringify(i.meta), i.created_at, i.updated_at);
+      // The key is derived, never taken from the document, so equality stays what the engine says it is.
+      stmt.run(owner, i.channel, canonicalKey(i.value as string | JsonObject), JSON.stringify(i.value), i.id_provider, i.status, i.perma_status, JSON.stringify(i.meta), i.created_at, i.updated_at);
     }
   };
 

@@ -133,10 +133,11 @@ export const listVersions = sqliteTable(
     listPk: integer('list_pk')
       .notNull()
       .references(() => lists.id, { onDelete: 'cascade' }),
-    versionId: text('version_id').notNull().unique(),
+    versionId: text('version_id').notNull(),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('list_versions_list').on(t.listPk)],
+  // Unique per list, not globally: an imported snapshot holds the same ids as the data it replaces.
+  (t) => [uniqueIndex('list_versions_list_version').on(t.listPk, t.versionId)],
 );
 
 export const listVersionMembers = sqliteTable(

@@ -4,9 +4,9 @@ import type { IdGenerator } from '../ids.js';
 const faultRuleFields = z.object({
     method: z
       .string()
-      .transform((m) => m.toUpperCase())
+      .regex(/^[A-Za-z]+$/, 'method must be an HTTP method such as GET')
       .optional()
-      .describe('HTTP method to match; any when absent'),
+      .describe('HTTP method to match (any case); any when absent'),
     path: z
       .string()
       .min(1)
@@ -55,7 +55,7 @@ export class FaultInjector {
   constructor(private readonly ids: IdGenerator) {}
 
   add(input: FaultRuleInput): FaultRule {
-    const rule = { ...input, id: `fault_${this.ids.token(10)}`, hits: 0 };
+    const rule = { ...input, ...(input.method ? { method: input.method.toUpperCase() } : {}), id: `fault_${this.ids.token(10)}`, hits: 0 };
     this.rules.push({ ...rule, re: globToRegExp(rule.path) });
     return rule;
   }

@@ -55,7 +55,8 @@ export class RequestJournal {
     for (let i = 1; i <= this.capacity && out.length < f.limit; i++) {
       const e = this.entries[(this.next - i + this.capacity) % this.capacity];
       if (!e) break;
-      if (f.sinceMicros !== undefined && e.timeMicros < f.sinceMicros) break;
+      // No early stop: the clock can be set back, so times are not ordered.
+      if (f.sinceMicros !== undefined && e.timeMicros < f.sinceMicros) continue;
       if (f.workspace !== undefined && e.workspace !== f.workspace) continue;
       if (f.status !== undefined && e.status !== f.status) continue;
       if (f.distinct_id !== undefined && !e.distinct_ids.includes(f.distinct_id)) continue;
@@ -83,7 +84,7 @@ export function journalBody(raw: Buffer | undefined, parsed: unknown): unknown {
   return redactSecrets(parsed);
 }
 
-/** distinct_ids named by a request: the path parameter, a body's distinct_id(s) and batch records'. */
+/** distinct_ids named by a request: the path parameter, a body's distinct_id(s), batch records' and subscription recipients. */
 export function distinctIdsOf(params: unknown, body: unknown): string[] {
   const ids = new Set<string>();
   const p = (params as { distinct_id?: unknown } | undefined)?.distinct_id;
@@ -94,6 +95,14 @@ export function distinctIdsOf(params: unknown, body: unknown): string[] {
     if (typeof o.distinct_id === 'string') ids.add(o.distinct_id);
     if (typeof o.from_user_id === 'string') ids.add(o.from_user_id);
     if (Array.isArray(o.distinct_ids)) for (const d of o.distinct_ids) if (typeof d === 'string') ids.add(d);
+    if (Array.isArray(o.recipients)) {
+      for (const r of o.recipients.slice(0, 1000)) {
+        if (typeof r === 'string') ids.add(r);
+        else if (r !== null && typeof r === 'object' && typeof (r as { distinct_id?: unknown }).distinct_id === 'string') {
+          ids.add((r as { distinct_id: string }).distinct_id);
+        }
+      }
+    }
   };
   if (Array.isArray(body)) body.slice(0, 1000).forEach(visit);
   else visit(body);
