@@ -13,7 +13,8 @@ import type { AppConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { authenticate } from './http/auth.js';
 import { bufferAllBodies, parseJsonBody } from './http/body.js';
-import { installErrorHandlers } from './http/errorHandler.js';
+import { installClientErrorHandling } from './http/clientError.js';
+import { installErrorHandlers, sendError } from './http/errorHandler.js';
 import { plusToSpaceInPath } from './http/routing.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
@@ -96,6 +97,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     requestTimeout: config.requestTimeoutMs,
     genReqId: () => ids.uuid(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // While closing, requests on open connections are still served (with Connection: close).
+    return503OnClosing: false,
+    // Errors the router raises before a route runs go through the one error handler.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply),
     // Kept before any rewrite: signatures cover the request target as sent.
     rewriteUrl: (req) => {
       const url = req.url ?? '/';
@@ -104,6 +109,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     },
   }).withTypeProvider<ZodTypeProvider>();
 
+  installClientErrorHandling(app.server, app.log, config.requestTimeoutMs);
   app.setValidatorCompiler(validatorCompiler);
   if (config.validateResponses) app.setSerializerCompiler(serializerCompiler);
   else app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -79,6 +79,16 @@ export function systemClock(): ControllableClock {
   return new ControllableClock();
 }
 
+/**
+ * The times the clock may be set to: 1970 to the start of 9999, so that a
+ * running clock keeps four-digit years (SuprSend's format) for a long while.
+ */
+export const CLOCK_RANGE = { min: 0, max: Date.UTC(9999, 0, 1) * 1000 } as const;
+
+export function inClockRange(micros: number): boolean {
+  return Number.isFinite(micros) && micros >= CLOCK_RANGE.min && micros <= CLOCK_RANGE.max;
+}
+
 /** `2025-04-04T21:37:36.712496+00:00`, SuprSend's timestamp format. */
 export function formatTimestamp(micros: number): string {
   const ms = Math.floor(micros / 1000);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseTimestamp } from './clock.js';
+import { inClockRange, parseTimestamp } from './clock.js';
 
 /**
  * Settings. Each one is read from an environment variable and can be given as
@@ -62,7 +62,10 @@ const settingsSchema = z.object({
   DETERMINISTIC_SEED: z.string().min(1).optional(),
   CLOCK_START: z
     .string()
-    .refine((v) => parseTimestamp(v) !== null, 'must be an ISO-8601 time such as 2025-01-01T00:00:00Z')
+    .refine((v) => {
+      const micros = parseTimestamp(v);
+      return micros !== null && inClockRange(micros);
+    }, 'must be an ISO-8601 time from 1970 to 9998, such as 2025-01-01T00:00:00Z')
     .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;

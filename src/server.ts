@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { installClientErrorHandling } from './http/clientError.js';
 import { DEV_ADMIN_TOKEN, DEV_WORKSPACE, type ServerConfig } from './config.js';
 
 /** The line printed at start: where it listens, which database, and the credentials to use. */
@@ -26,7 +25,6 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const app = await buildApp(config);
-  installClientErrorHandling(app.server, app.log, config.requestTimeoutMs);
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { formatTimestamp, parseTimestamp } from '../clock.js';
+import { formatTimestamp, inClockRange, parseTimestamp } from '../clock.js';
 import { faultRuleInput, faultRuleSchema } from '../faults/faults.js';
 import { parseJsonBody } from '../http/body.js';
 import { ApiError, badRequest } from '../http/errors.js';
@@ -247,16 +247,20 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const b = request.body;
+      const inRange = (micros: number, field: string) => {
+        if (!inClockRange(micros)) throw badRequest(`${field}: the clock must stay between 1970-01-01 and 9999-01-01`);
+        return micros;
+      };
       const at = (text: string | undefined) => {
         if (text === undefined) return undefined;
         const micros = parseTimestamp(text);
         if (micros === null) throw badRequest('at: must be an ISO-8601 time such as 2025-01-01T00:00:00Z');
-        return micros;
+        return inRange(micros, 'at');
       };
       if (b.action === 'freeze') clock.freeze(at(b.at));
       else if (b.action === 'resume') clock.resume();
       else if (b.action === 'set') clock.set(at(b.at)!);
-      else clock.advance(b.ms * 1000);
+      else clock.set(inRange(clock.nowMicros() + b.ms * 1000, 'ms'));
       return clock.state();
     },
   );

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ApiError, badRequest, type ErrorForm } from './errors.js';
 
@@ -20,6 +20,8 @@ function fromFastifyError(err: FastifyError, bodyLimit: number): ApiError | unde
       return new ApiError(415, 'Unsupported Media Type: request bodies must be JSON sent with "Content-Type: application/json"');
     case 'FST_ERR_BAD_URL':
       return badRequest(`invalid URL: a path segment is not valid percent-encoding`);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError(414, 'URI Too Long: a path segment is longer than 2048 characters');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return badRequest('Content-Length does not match the body that was sent');
     default:
@@ -41,20 +43,23 @@ function describeIssues(err: FastifyError & { validation?: unknown; validationCo
   return parts.join('; ') || err.message;
 }
 
+/** Answers any error in SuprSend's shape; client errors keep their status, anything else is a logged 500. */
+export function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const form = request.routeOptions?.config?.errorForm ?? 'short';
+  let apiError: ApiError | undefined;
+  if (err instanceof ApiError) apiError = err;
+  else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
+  else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err, request.routeOptions?.bodyLimit ?? 0);
+  if (!apiError) {
+    request.log.error({ err }, 'unhandled error');
+    apiError = new ApiError(500, 'Internal Server Error: the emulator failed to handle this request; see its log');
+  }
+  request.errorMessage = apiError.message;
+  return reply.code(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody(form));
+}
+
 export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const form = request.routeOptions.config?.errorForm ?? 'short';
-    let apiError: ApiError | undefined;
-    if (err instanceof ApiError) apiError = err;
-    else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
-    else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0);
-    if (!apiError) {
-      request.log.error({ err }, 'unhandled error');
-      apiError = new ApiError(500, 'Internal Server Error: the emulator failed to handle this request; see its log');
-    }
-    request.errorMessage = apiError.message;
-    return reply.code(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody(form));
-  });
+  app.setErrorHandler(sendError);
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];

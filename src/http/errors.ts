@@ -15,6 +15,7 @@ const NAMES: Record<number, { errorCode: string; type: string }> = {
   405: { errorCode: 'method_not_allowed', type: 'MethodNotAllowed' },
   408: { errorCode: 'request_timeout', type: 'RequestTimeout' },
   413: { errorCode: 'request_too_large', type: 'RequestTooLarge' },
+  414: { errorCode: 'uri_too_long', type: 'URITooLong' },
   415: { errorCode: 'unsupported_media_type', type: 'UnsupportedMediaType' },
   500: { errorCode: 'internal_error', type: 'InternalError' },
   503: { errorCode: 'service_unavailable', type: 'ServiceUnavailable' },
