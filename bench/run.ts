@@ -41,7 +41,8 @@ function rotating(make: (i: number) => { method?: string; path: string; body?: s
     {
       setupRequest: (req) => {
         const r = make(i++);
-        return { ...req, method: (r.method ?? 'GET') as autocannon.Request['method'], path: r.path, body: r.body, headers: AUTH };
+        // A fresh headers object each time: autocannon writes content-length into it.
+        return { ...req, method: (r.method ?? 'GET') as autocannon.Request['method'], path: r.path, body: r.body, headers: { ...AUTH } };
       },
     },
   ];

@@ -25,14 +25,18 @@ export async function startServer(args: string[], env: Record<string, string>, r
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s: ${stderr}`)), 30_000);
-    child.stdout!.on('data', (d) => {
+    const onData = (d: Buffer) => {
       out += d;
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
+        // From now on the log lines are only drained, never kept or scanned.
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', () => {});
         resolve(m[1]!);
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
   for (;;) {

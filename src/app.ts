@@ -8,7 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { ControllableClock, formatTimestamp, parseTimestamp } from './clock.js';
+import { ControllableClock, parseTimestamp } from './clock.js';
 import type { AppConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { authenticate } from './http/auth.js';
@@ -29,7 +29,7 @@ import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
 import { FaultInjector, faultBody, parseFaultHeader, type Fault } from './faults/faults.js';
 import { randomIds, seededIds, type IdGenerator } from './ids.js';
-import { RequestJournal, distinctIdsOf, journalBody, type JournalEntry } from './journal/journal.js';
+import { RequestJournal, type JournalEntry } from './journal/journal.js';
 import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
 import { WorkspaceService } from './workspaces/service.js';
 import { VERSION } from './version.js';
@@ -149,21 +149,17 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   app.addHook('onResponse', async (request, reply) => {
     if (isApiPath(request.url)) {
-      const q = request.url.indexOf('?');
-      const timeMicros = clock.nowMicros();
       journal.add({
-        time: formatTimestamp(timeMicros),
-        timeMicros,
-        request_id: request.id,
+        timeMicros: clock.nowMicros(),
+        requestId: request.id,
         workspace: request.workspace?.name ?? null,
         method: request.method,
-        path: q === -1 ? request.url : request.url.slice(0, q),
-        query: q === -1 ? '' : request.url.slice(q + 1),
+        url: request.url,
         status: reply.statusCode,
-        latency_ms: Math.round(reply.elapsedTime * 100) / 100,
+        latencyMs: Math.round(reply.elapsedTime * 100) / 100,
         auth: request.authOutcome,
-        distinct_ids: distinctIdsOf(request.params, request.body),
-        body: journalBody(request.rawBody, request.body),
+        params: request.params,
+        rawBody: request.rawBody,
         error: request.errorMessage,
       });
     }

@@ -152,8 +152,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       if (sinceMicros === null) throw badRequest('since: must be an ISO-8601 time such as 2025-01-01T00:00:00Z');
       if (q.workspace !== undefined) workspaces.get(q.workspace);
       if (q.kind === 'requests') {
-        const entries = journal.query({ ...q, sinceMicros }).map(({ timeMicros: _t, ...e }) => e);
-        return { kind: q.kind, entries };
+        return { kind: q.kind, entries: journal.query({ ...q, sinceMicros }) };
       }
       return { kind: q.kind, entries: queryStoredJournal(app.emulator.db, workspaces.registry, q.kind, { ...q, sinceMicros }) };
     },

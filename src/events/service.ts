@@ -1,7 +1,8 @@
+import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { eventFailures, trackEvents } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { UserService } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { classifyRecord, type ClassifiedRecord } from './classify.js';
@@ -13,13 +14,31 @@ export interface IngestResult {
 
 /** `/event/`: applies identity records, stores track events, records what failed and why. */
 export class EventService {
+  private readonly s: {
+    insertTrack: Database.Statement<[string, string, string, string, string | null, number | null, string, string]>;
+    insertFailure: Database.Statement<[string, number, string | null, string, string, string]>;
+    prune: Database.Statement<[number]>[];
+  };
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly users: UserService,
     /** How many track events and failed records are kept (newest). */
     private readonly keep: number,
-  ) {}
+  ) {
+    const c = db.$client;
+    this.s = {
+      insertTrack: c.prepare(
+        `insert into track_events (workspace, distinct_id, event, properties, insert_id, event_time, received_at, record)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertFailure: c.prepare(
+        'insert into event_failures (workspace, record_index, distinct_id, record, reason, received_at) values (?, ?, ?, ?, ?, ?)',
+      ),
+      prune: ['track_events', 'event_failures'].map((t) => c.prepare(`delete from ${t} where id <= (select max(id) from ${t}) - ?`)),
+    };
+  }
 
   /** Forgets stored track events and failed records (the journal is cleared). */
   clearStored(): void {
@@ -28,9 +47,7 @@ export class EventService {
 
   /** Keeps only the newest `keep` rows of each table. */
   private prune(): void {
-    for (const table of ['track_events', 'event_failures']) {
-      this.db.$client.prepare(`delete from ${table} where id <= (select max(id) from ${table}) - ?`).run(this.keep);
-    }
+    for (const statement of this.s.prune) statement.run(this.keep);
   }
 
   /**
@@ -40,34 +57,22 @@ export class EventService {
   ingest(ws: Workspace, body: unknown): IngestResult {
     const records = Array.isArray(body) ? body : [body];
     let failed = 0;
-    this.db.$client
-      .transaction(() => {
-        const receivedAt = formatTimestamp(this.clock.nowMicros());
-        records.forEach((record, index) => {
-          let reason: string | null;
-          try {
-            // A savepoint per record: a record that fails half-way leaves nothing behind.
-            reason = this.db.$client.transaction(() => this.applyRecord(ws, record, classifyRecord(record), receivedAt))();
-          } catch (err) {
-            reason = `this record could not be applied: ${err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message}`;
-          }
-          if (reason === null) return;
-          failed++;
-          this.db
-            .insert(eventFailures)
-            .values({
-              workspace: ws.dataKey,
-              recordIndex: index,
-              distinctId: distinctIdOf(record),
-              record: jsonOrPlaceholder(record),
-              reason,
-              receivedAt,
-            })
-            .run();
-        });
-        this.prune();
-      })
-      .immediate();
+    inTransaction(this.db.$client, () => {
+      const receivedAt = formatTimestamp(this.clock.nowMicros());
+      records.forEach((record, index) => {
+        let reason: string | null;
+        try {
+          // Identity records run in a savepoint of their own (UserService), so one that fails leaves nothing behind.
+          reason = this.applyRecord(ws, record, classifyRecord(record), receivedAt);
+        } catch (err) {
+          reason = `this record could not be applied: ${err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message}`;
+        }
+        if (reason === null) return;
+        failed++;
+        this.s.insertFailure.run(ws.dataKey, index, distinctIdOf(record), jsonOrPlaceholder(record), reason, receivedAt);
+      });
+      this.prune();
+    });
     return { received: records.length, failed };
   }
 
@@ -81,20 +86,11 @@ export class EventService {
         return result.ok ? null : result.error.message;
       }
       case 'track': {
+        // Serialised first: a record too deep to store fails before anything is written.
+        const properties = JSON.stringify(rec.properties);
+        const stored = JSON.stringify(record);
         if (rec.identifies) this.users.applyOperationsCreating(ws, rec.distinctId, []);
-        this.db
-          .insert(trackEvents)
-          .values({
-            workspace: ws.dataKey,
-            distinctId: rec.distinctId,
-            event: rec.event,
-            properties: JSON.stringify(rec.properties),
-            insertId: rec.insertId,
-            eventTime: rec.time,
-            receivedAt,
-            record: JSON.stringify(record),
-          })
-          .run();
+        this.s.insertTrack.run(ws.dataKey, rec.distinctId, rec.event, properties, rec.insertId, rec.time, receivedAt, stored);
         return null;
       }
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 /** Routes outside the SuprSend API: no credentials needed. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  const ping = app.emulator.db.$client.prepare('select 1');
   app.get(
     '/healthz',
     {
@@ -15,7 +16,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      app.emulator.db.$client.prepare('select 1').get();
+      ping.get();
       return { status: 'ok' as const };
     },
   );

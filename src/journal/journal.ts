@@ -1,11 +1,10 @@
+import { formatTimestamp } from '../clock.js';
 import { redactSecrets } from './redact.js';
 
-/** One API request as the journal keeps it. */
-export interface JournalEntry {
+/** One API request as the journal answers it. */
+export type JournalEntry = {
   seq: number;
   time: string;
-  /** Epoch microseconds of `time`, for `since` filters. */
-  timeMicros: number;
   request_id: string;
   workspace: string | null;
   method: string;
@@ -14,11 +13,33 @@ export interface JournalEntry {
   status: number;
   latency_ms: number;
   auth: 'bearer' | 'signature' | 'failed' | 'none';
-  /** distinct_ids the request named (path, body, batch records). */
+  /** distinct_ids the request named (path, body, batch records, recipients). */
   distinct_ids: string[];
   /** The JSON body with secret-looking fields redacted; large bodies are summarised. */
   body: unknown;
   error: string | null;
+};
+
+/** What is recorded per request: cheap to take; formatted, parsed and redacted only when queried. */
+export interface JournalRecord {
+  timeMicros: number;
+  requestId: string;
+  workspace: string | null;
+  method: string;
+  url: string;
+  status: number;
+  latencyMs: number;
+  auth: JournalEntry['auth'];
+  params: unknown;
+  rawBody: Buffer | undefined;
+  error: string | null;
+}
+
+interface Stored extends JournalRecord {
+  seq: number;
+  /** Size of a body too large to keep. */
+  bodyBytes?: number;
+  entry?: JournalEntry;
 }
 
 export interface JournalFilter {
@@ -31,21 +52,25 @@ export interface JournalFilter {
   limit: number;
 }
 
+/** Bodies above this are summarised, which also bounds the journal's memory (JOURNAL_SIZE × this). */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** The newest `capacity` API requests, in memory (a ring buffer). */
 export class RequestJournal {
-  private readonly entries: (JournalEntry | undefined)[];
+  private readonly records: (Stored | undefined)[];
   private next = 0;
   private seq = 0;
 
   constructor(readonly capacity: number) {
-    this.entries = new Array(capacity);
+    this.records = new Array(capacity);
   }
 
-  add(entry: Omit<JournalEntry, 'seq'>): void {
+  add(record: JournalRecord): void {
     if (this.capacity === 0) return;
-    this.entries[this.next] = { ...entry, seq: ++this.seq };
+    const tooLarge = record.rawBody !== undefined && record.rawBody.length > MAX_BODY_BYTES;
+    this.records[this.next] = tooLarge
+      ? { ...record, rawBody: undefined, bodyBytes: record.rawBody!.length, seq: ++this.seq }
+      : { ...record, seq: ++this.seq };
     this.next = (this.next + 1) % this.capacity;
   }
 
@@ -53,12 +78,13 @@ export class RequestJournal {
   query(f: JournalFilter): JournalEntry[] {
     const out: JournalEntry[] = [];
     for (let i = 1; i <= this.capacity && out.length < f.limit; i++) {
-      const e = this.entries[(this.next - i + this.capacity) % this.capacity];
-      if (!e) break;
-      // No early stop: the clock can be set back, so times are not ordered.
-      if (f.sinceMicros !== undefined && e.timeMicros < f.sinceMicros) continue;
-      if (f.workspace !== undefined && e.workspace !== f.workspace) continue;
-      if (f.status !== undefined && e.status !== f.status) continue;
+      const r = this.records[(this.next - i + this.capacity) % this.capacity];
+      if (!r) break;
+      // No early stop on `since`: the clock can be set back, so times are not ordered.
+      if (f.sinceMicros !== undefined && r.timeMicros < f.sinceMicros) continue;
+      if (f.workspace !== undefined && r.workspace !== f.workspace) continue;
+      if (f.status !== undefined && r.status !== f.status) continue;
+      const e = (r.entry ??= materialise(r));
       if (f.distinct_id !== undefined && !e.distinct_ids.includes(f.distinct_id)) continue;
       if (f.path !== undefined && !pathMatches(e.path, f.path)) continue;
       out.push(e);
@@ -67,21 +93,43 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.entries.fill(undefined);
+    this.records.fill(undefined);
     this.next = 0;
   }
 }
 
-function pathMatches(path: string, filter: string): boolean {
-  return filter.endsWith('*') ? path.startsWith(filter.slice(0, -1)) : path.includes(filter);
+function materialise(r: Stored): JournalEntry {
+  const q = r.url.indexOf('?');
+  let parsed: unknown;
+  let body: unknown = null;
+  if (r.bodyBytes !== undefined) body = { '[omitted]': `${r.bodyBytes} bytes` };
+  else if (r.rawBody && r.rawBody.length > 0) {
+    try {
+      parsed = JSON.parse(r.rawBody.toString('utf8'));
+      body = redactSecrets(parsed);
+    } catch {
+      body = { '[not JSON]': `${r.rawBody.length} bytes` };
+    }
+  }
+  return {
+    seq: r.seq,
+    time: formatTimestamp(r.timeMicros),
+    request_id: r.requestId,
+    workspace: r.workspace,
+    method: r.method,
+    path: q === -1 ? r.url : r.url.slice(0, q),
+    query: q === -1 ? '' : r.url.slice(q + 1),
+    status: r.status,
+    latency_ms: r.latencyMs,
+    auth: r.auth,
+    distinct_ids: distinctIdsOf(r.params, parsed),
+    body,
+    error: r.error,
+  };
 }
 
-/** The body as journalled: parsed JSON, redacted; or a note when too large or not JSON. */
-export function journalBody(raw: Buffer | undefined, parsed: unknown): unknown {
-  if (!raw || raw.length === 0) return null;
-  if (raw.length > MAX_BODY_BYTES) return { '[omitted]': `${raw.length} bytes` };
-  if (parsed === undefined) return { '[not JSON]': `${raw.length} bytes` };
-  return redactSecrets(parsed);
+function pathMatches(path: string, filter: string): boolean {
+  return filter.endsWith('*') ? path.startsWith(filter.slice(0, -1)) : path.includes(filter);
 }
 
 /** distinct_ids named by a request: the path parameter, a body's distinct_id(s), batch records' and subscription recipients. */

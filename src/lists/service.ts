@@ -1,6 +1,7 @@
 import { formatTimestamp, type Clock } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import type { Db } from '../db/open.js';
+import { inTransaction } from '../db/transaction.js';
 import type { KeysetPage } from '../db/keyset.js';
 import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { UserRelations } from '../users/service.js';
@@ -57,7 +58,7 @@ export class ListService implements UserRelations {
   }
 
   private transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return inTransaction(this.db.$client, fn);
   }
 
   private require(ws: Workspace, listId: string): ListRow {

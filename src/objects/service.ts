@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
+import { inTransaction } from '../db/transaction.js';
 import type { KeysetPage } from '../db/keyset.js';
 import { applyOperations, applyUpsert, newProfile, toJson } from '../engine/index.js';
 import type { EngineResult, Profile } from '../engine/types.js';
@@ -52,12 +53,12 @@ export class ObjectService implements UserRelations {
   }
 
   private transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return inTransaction(this.db.$client, fn);
   }
 
   /** A read-only snapshot, so a page and its count agree. */
   private read<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).deferred();
+    return inTransaction(this.db.$client, fn, 'deferred');
   }
 
   private wire(object: StoredObject): ObjectWire {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
+import { inTransaction } from '../db/transaction.js';
 import { applyOperations, applyUpsert, canonicalKey, mergeProfiles, newProfile, setIdentityStatus, validateDistinctId } from '../engine/index.js';
 import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
 import { ApiError, badRequest, userNotFound } from '../http/errors.js';
@@ -50,7 +51,7 @@ export class UserService {
   }
 
   private transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return inTransaction(this.db.$client, fn);
   }
 
   get(ws: Workspace, distinctId: string): UserWire {

@@ -1,8 +1,7 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
-import { keysetPage, type KeysetPage } from '../db/keyset.js';
 import { IdentityRepo, USER_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
-import { userCounts, users } from '../db/schema.js';
+import { keysetPage, type KeysetPage } from '../db/keyset.js';
 import type { JsonObject, Profile } from '../engine/types.js';
 import type { PageRequest } from '../http/cursor.js';
 
@@ -25,56 +24,57 @@ export interface UserSummaryRow {
   updatedAt: string;
 }
 
-/** Data access for users and their identities. Callers hold the transaction. */
-export class UserStore {
-  private readonly findUser;
-  private readonly identities: IdentityRepo;
-  private readonly countUsers;
-  private readonly older;
-  private readonly newer;
+interface UserRow {
+  id: number;
+  distinct_id: string;
+  properties: string;
+  created_at: string;
+  updated_at: string;
+}
 
-  constructor(private readonly db: Db) {
-    const ws = sql.placeholder('ws');
-    this.findUser = db
-      .select()
-      .from(users)
-      .where(and(eq(users.workspace, ws), eq(users.distinctId, sql.placeholder('id'))))
-      .prepare();
-    this.identities = new IdentityRepo(db.$client, USER_IDENTITIES);
-    this.countUsers = db.select({ n: userCounts.n }).from(userCounts).where(eq(userCounts.workspace, ws)).prepare();
-    const summary = {
-      id: users.id,
-      distinctId: users.distinctId,
-      properties: users.properties,
-      createdAt: users.createdAt,
-      updatedAt: users.updatedAt,
+const SUMMARY = 'id, distinct_id as distinctId, properties, created_at as createdAt, updated_at as updatedAt';
+
+/**
+ * Data access for users and their identities. Callers hold the transaction.
+ * Every statement is prepared once: these run on every request (the drizzle
+ * schema in src/db/schema.ts defines the tables and migrations).
+ */
+export class UserStore {
+  private readonly identities: IdentityRepo;
+  private readonly s: {
+    find: Database.Statement<[string, string], UserRow>;
+    insert: Database.Statement<[string, string, string, string, string]>;
+    update: Database.Statement<[string, string, number]>;
+    delete: Database.Statement<[string, string]>;
+    count: Database.Statement<[string], { n: number }>;
+    older: Database.Statement<[string, number, number], UserSummaryRow>;
+    newer: Database.Statement<[string, number, number], UserSummaryRow>;
+  };
+
+  constructor(db: Db) {
+    const c = db.$client;
+    this.identities = new IdentityRepo(c, USER_IDENTITIES);
+    this.s = {
+      find: c.prepare('select id, distinct_id, properties, created_at, updated_at from users where workspace = ? and distinct_id = ?'),
+      insert: c.prepare('insert into users (workspace, distinct_id, properties, created_at, updated_at) values (?, ?, ?, ?, ?)'),
+      update: c.prepare('update users set properties = ?, updated_at = ? where id = ?'),
+      delete: c.prepare('delete from users where workspace = ? and distinct_id = ?'),
+      count: c.prepare('select n from user_counts where workspace = ?'),
+      older: c.prepare(`select ${SUMMARY} from users where workspace = ? and id < ? order by id desc limit ?`),
+      newer: c.prepare(`select ${SUMMARY} from users where workspace = ? and id > ? order by id asc limit ?`),
     };
-    this.older = db
-      .select(summary)
-      .from(users)
-      .where(and(eq(users.workspace, ws), lt(users.id, sql.placeholder('bound'))))
-      .orderBy(desc(users.id))
-      .limit(sql.placeholder('n'))
-      .prepare();
-    this.newer = db
-      .select(summary)
-      .from(users)
-      .where(and(eq(users.workspace, ws), gt(users.id, sql.placeholder('bound'))))
-      .orderBy(asc(users.id))
-      .limit(sql.placeholder('n'))
-      .prepare();
   }
 
   find(workspace: string, distinctId: string): StoredUser | undefined {
-    const row = this.findUser.get({ ws: workspace, id: distinctId });
+    const row = this.s.find.get(workspace, distinctId);
     if (!row) return undefined;
     const loaded = this.identities.load(row.id);
     return {
       rowId: row.id,
-      distinctId: row.distinctId,
+      distinctId: row.distinct_id,
       profile: { properties: JSON.parse(row.properties) as JsonObject, identities: loaded.identities },
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
       identityRows: loaded.rowIds,
     };
   }
@@ -87,15 +87,10 @@ export class UserStore {
     if (before) {
       rowId = before.rowId;
       createdAt = before.createdAt;
-      this.db.update(users).set({ properties, updatedAt: now }).where(eq(users.id, rowId)).run();
+      this.s.update.run(properties, now, rowId);
     } else {
       createdAt = now;
-      const inserted = this.db
-        .insert(users)
-        .values({ workspace, distinctId, properties, createdAt: now, updatedAt: now })
-        .returning({ id: users.id })
-        .get();
-      rowId = inserted.id;
+      rowId = Number(this.s.insert.run(workspace, distinctId, properties, now, now).lastInsertRowid);
     }
     const identityRows = this.identities.save(
       rowId,
@@ -107,22 +102,18 @@ export class UserStore {
 
   /** Deletes the user and (by cascade) its identities. */
   delete(workspace: string, distinctId: string): boolean {
-    const result = this.db
-      .delete(users)
-      .where(and(eq(users.workspace, workspace), eq(users.distinctId, distinctId)))
-      .run();
-    return result.changes > 0;
+    return this.s.delete.run(workspace, distinctId).changes > 0;
   }
 
   count(workspace: string): number {
-    return this.countUsers.get({ ws: workspace })?.n ?? 0;
+    return this.s.count.get(workspace)?.n ?? 0;
   }
 
   page(workspace: string, req: PageRequest): KeysetPage<UserSummaryRow> {
     return keysetPage<UserSummaryRow>(
       {
-        older: (bound, n) => this.older.all({ ws: workspace, bound: bound ?? Number.MAX_SAFE_INTEGER, n }),
-        newer: (bound, n) => this.newer.all({ ws: workspace, bound, n }),
+        older: (bound, n) => this.s.older.all(workspace, bound ?? Number.MAX_SAFE_INTEGER, n),
+        newer: (bound, n) => this.s.newer.all(workspace, bound, n),
         idOf: (row) => row.id,
       },
       req,
