@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -8,8 +8,15 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/** migrations/ sits two levels above this file both in src/db/ and in dist/db/. */
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+/** The project's migrations/ folder: the nearest one above this file (src/db/, dist/db/ or a bundle in dist/). */
+export const MIGRATIONS_DIR = findUp(dirname(fileURLToPath(import.meta.url)), 'migrations/meta/_journal.json', 'migrations');
+
+function findUp(from: string, marker: string, result: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, marker))) return join(dir, result);
+    if (dirname(dir) === dir) return resolve(from, '../..', result);
+  }
+}
 
 export interface OpenOptions {
   path: string;
@@ -27,6 +34,10 @@ export function openDatabase(opts: OpenOptions): Db {
   sqlite.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Savepoints (one per /event/ record) keep their journals in memory, not in temp files.
+  sqlite.pragma('temp_store = MEMORY');
+  // 32 MiB of page cache (the default is 2 MiB): B-tree interior pages of large workspaces stay cached.
+  sqlite.pragma('cache_size = -32768');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   return db;
