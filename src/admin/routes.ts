@@ -24,6 +24,12 @@ const tags = ['emulator control plane'];
 const security = [{ AdminToken: [] }];
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema };
 
+function memoryMb() {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+  return { rss: mb(m.rss), heap_used: mb(m.heapUsed), heap_total: mb(m.heapTotal), external: mb(m.external) };
+}
+
 const workspaceToWire = (ws: Workspace) => ({
   name: ws.name,
   key: ws.key,
@@ -271,7 +277,16 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         security,
         summary: 'Emulator status',
-        response: { 200: z.object({ now: z.string(), workspaces: z.number(), pending_deletions: z.number(), fault_rules: z.number() }), ...errors },
+        response: {
+          200: z.object({
+            now: z.string(),
+            workspaces: z.number(),
+            pending_deletions: z.number(),
+            fault_rules: z.number(),
+            memory_mb: z.object({ rss: z.number(), heap_used: z.number(), heap_total: z.number(), external: z.number() }),
+          }),
+          ...errors,
+        },
       },
     },
     async () => ({
@@ -279,6 +294,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       workspaces: workspaces.list().length,
       pending_deletions: workspaces.pendingGc(),
       fault_rules: faults.list().length,
+      memory_mb: memoryMb(),
     }),
   );
 };

@@ -36,8 +36,8 @@ export function openDatabase(opts: OpenOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   // Savepoints (one per /event/ record) keep their journals in memory, not in temp files.
   sqlite.pragma('temp_store = MEMORY');
-  // 32 MiB of page cache (the default is 2 MiB): B-tree interior pages of large workspaces stay cached.
-  sqlite.pragma('cache_size = -32768');
+  // 8 MiB of page cache (the default is 2 MiB): B-tree interior pages of large workspaces stay cached.
+  sqlite.pragma('cache_size = -8192');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: opts.migrationsDir ?? MIGRATIONS_DIR });
   return db;

@@ -35,8 +35,13 @@ export interface JournalRecord {
   error: string | null;
 }
 
-interface Stored extends JournalRecord {
+interface Stored extends Omit<JournalRecord, 'rawBody'> {
   seq: number;
+  /**
+   * The body as text: a small Buffer would keep alive the whole 8 KiB pool
+   * slab it was cut from, for as long as the journal holds the entry.
+   */
+  body?: string;
   /** Size of a body too large to keep. */
   bodyBytes?: number;
   entry?: JournalEntry;
@@ -67,10 +72,11 @@ export class RequestJournal {
 
   add(record: JournalRecord): void {
     if (this.capacity === 0) return;
-    const tooLarge = record.rawBody !== undefined && record.rawBody.length > MAX_BODY_BYTES;
-    this.records[this.next] = tooLarge
-      ? { ...record, rawBody: undefined, bodyBytes: record.rawBody!.length, seq: ++this.seq }
-      : { ...record, seq: ++this.seq };
+    const { rawBody, ...rest } = record;
+    const stored: Stored = { ...rest, seq: ++this.seq };
+    if (rawBody && rawBody.length > MAX_BODY_BYTES) stored.bodyBytes = rawBody.length;
+    else if (rawBody && rawBody.length > 0) stored.body = rawBody.toString('utf8');
+    this.records[this.next] = stored;
     this.next = (this.next + 1) % this.capacity;
   }
 
@@ -103,12 +109,12 @@ function materialise(r: Stored): JournalEntry {
   let parsed: unknown;
   let body: unknown = null;
   if (r.bodyBytes !== undefined) body = { '[omitted]': `${r.bodyBytes} bytes` };
-  else if (r.rawBody && r.rawBody.length > 0) {
+  else if (r.body !== undefined) {
     try {
-      parsed = JSON.parse(r.rawBody.toString('utf8'));
+      parsed = JSON.parse(r.body);
       body = redactSecrets(parsed);
     } catch {
-      body = { '[not JSON]': `${r.rawBody.length} bytes` };
+      body = { '[not JSON]': `${Buffer.byteLength(r.body)} bytes` };
     }
   }
   return {
