@@ -28,30 +28,34 @@ export const users = sqliteTable(
   ],
 );
 
+/** The columns of a channel identity, shared by `identities` (users) and `object_identities`. */
+const identityColumns = () => ({
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** `$email`, `$sms`, … */
+  channel: text('channel').notNull(),
+  /** Canonical text of the value (object keys sorted), for equality and uniqueness. */
+  valueKey: text('value_key').notNull(),
+  /** The value as JSON: a string, or an object for Slack, Teams and webpush. */
+  value: text('value').notNull(),
+  idProvider: text('id_provider'),
+  status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+  permaStatus: text('perma_status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  /** JSON object of descriptors outside equality (bundle_id, device_id). */
+  meta: text('meta').notNull().default('{}'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
 export const identities = sqliteTable(
   'identities',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    ...identityColumns(),
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** `$email`, `$sms`, … */
-    channel: text('channel').notNull(),
-    /** Canonical text of the value (object keys sorted), for equality and uniqueness. */
-    valueKey: text('value_key').notNull(),
-    /** The value as JSON: a string, or an object for Slack, Teams and webpush. */
-    value: text('value').notNull(),
-    idProvider: text('id_provider'),
-    status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
-    permaStatus: text('perma_status', { enum: ['active', 'disabled'] }).notNull().default('active'),
-    /** JSON object of descriptors outside equality (bundle_id, device_id). */
-    meta: text('meta').notNull().default('{}'),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
   },
   (t) => [uniqueIndex('identities_user_channel_value').on(t.userId, t.channel, t.valueKey)],
 );
-
 
 /** Track events received on `/event/` and `/v2/event/`, kept so a tester can see what the app sent. */
 export const trackEvents = sqliteTable(
@@ -175,19 +179,10 @@ export const objects = sqliteTable(
 export const objectIdentities = sqliteTable(
   'object_identities',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    ...identityColumns(),
     objectPk: integer('object_pk')
       .notNull()
       .references(() => objects.id, { onDelete: 'cascade' }),
-    channel: text('channel').notNull(),
-    valueKey: text('value_key').notNull(),
-    value: text('value').notNull(),
-    idProvider: text('id_provider'),
-    status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
-    permaStatus: text('perma_status', { enum: ['active', 'disabled'] }).notNull().default('active'),
-    meta: text('meta').notNull().default('{}'),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
   },
   (t) => [uniqueIndex('object_identities_object_channel_value').on(t.objectPk, t.channel, t.valueKey)],
 );

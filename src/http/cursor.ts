@@ -1,3 +1,4 @@
+import type { KeysetPage } from '../db/keyset.js';
 import { badRequest } from './errors.js';
 
 /**
@@ -28,6 +29,27 @@ export interface PageRequest {
 }
 
 export const DEFAULT_PAGE_SIZE = 10;
+
+/** The `{meta, results}` answer of a cursor listing, from a keyset page and the listing's total. */
+export function cursorPage<Row, T>(
+  kind: string,
+  count: number,
+  req: PageRequest,
+  page: KeysetPage<Row>,
+  toWire: (row: Row) => T,
+): CursorPage<T> {
+  return {
+    meta: {
+      count,
+      limit: req.limit,
+      has_prev: page.hasPrev,
+      before: page.hasPrev && page.firstId !== undefined ? encodeCursor(kind, page.firstId) : null,
+      has_next: page.hasNext,
+      after: page.hasNext && page.lastId !== undefined ? encodeCursor(kind, page.lastId) : null,
+    },
+    results: page.rows.map(toWire),
+  };
+}
 
 /** Turns `?limit&after&before` into a PageRequest, rejecting both cursors at once. */
 export function pageRequest(kind: string, q: { limit?: number; after?: string; before?: string }): PageRequest {

@@ -3,7 +3,7 @@ import type { IdGenerator } from '../ids.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
 import type { KeysetPage } from '../db/keyset.js';
-import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
+import { cursorPage, encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { UserRelations } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { listNotFound, versionNotFound } from './errors.js';
@@ -229,22 +229,3 @@ export class ListService implements UserRelations {
   }
 }
 
-function cursorPage<Row, T>(
-  kind: string,
-  count: number,
-  req: PageRequest,
-  page: KeysetPage<Row>,
-  toWire: (row: Row) => T,
-): CursorPage<T> {
-  return {
-    meta: {
-      count,
-      limit: req.limit,
-      has_prev: page.hasPrev,
-      before: page.hasPrev && page.firstId !== undefined ? encodeCursor(kind, page.firstId) : null,
-      has_next: page.hasNext,
-      after: page.hasNext && page.lastId !== undefined ? encodeCursor(kind, page.lastId) : null,
-    },
-    results: page.rows.map(toWire),
-  };
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationsBody, upsertBody } from '../http/profileSchemas.js';
 import { cursorMetaSchema } from '../http/schemas.js';
 import { userSchema } from '../users/schemas.js';
 
@@ -96,35 +97,9 @@ export const subscribedToListSchema = z
   .object({ meta: cursorMetaSchema, results: z.array(subscribedToSchema) })
   .meta({ id: 'SubscribedObjectList' });
 
-const channelInput = (what: string) => z.array(z.unknown()).optional().describe(`Array of ${what}; merged into the object's identities`);
+export const objectUpsertBodySchema = upsertBody('object');
 
-export const objectUpsertBodySchema = z
-  .looseObject({
-    $email: channelInput('email addresses'),
-    $sms: channelInput('E.164 phone numbers'),
-    $whatsapp: channelInput('E.164 phone numbers'),
-    $inbox: channelInput('inbox ids'),
-    $webpush: channelInput('PushSubscription objects ({endpoint, keys: {p256dh, auth}})'),
-    $androidpush: channelInput('FCM/Xiaomi/Oppo tokens, or {token, provider, device_id} objects'),
-    $iospush: channelInput('APNs tokens, or {token, provider, device_id} objects'),
-    $slack: channelInput('Slack objects: {email|user_id|channel, access_token} or {incoming_webhook: {url}}'),
-    $ms_teams: channelInput('Teams objects: {tenant_id, service_url, conversation_id|user_id} or {incoming_webhook: {url}}'),
-    $timezone: z.string().optional().describe('IANA time zone, e.g. America/New_York'),
-    $locale: z.string().optional().describe('e.g. en_GB'),
-    $preferred_language: z.string().optional().describe('ISO 639-1 code, e.g. en'),
-  })
-  .nullish()
-  .describe('Flat properties plus channel arrays, as for a user. Properties overwrite; channel identities are added, never removed.');
-
-const operationSchema = z
-  .record(z.string(), z.unknown())
-  .describe('One operation object with any of $set, $set_once, $add (or $increment), $append, $remove, $unset; applied in that order');
-
-export const objectEditBodySchema = z
-  .object({
-    operations: z.array(operationSchema).nullish().describe('Applied in order, atomically: one invalid operation and nothing changes'),
-  })
-  .nullish();
+export const objectEditBodySchema = operationsBody;
 
 export const bulkDeleteBodySchema = z.object({
   object_ids: z

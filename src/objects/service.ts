@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { KeysetPage } from '../db/keyset.js';
 import { applyOperations, applyUpsert, newProfile, toJson } from '../engine/index.js';
 import type { EngineResult, Profile } from '../engine/types.js';
-import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
+import { cursorPage, type CursorPage, type PageRequest } from '../http/cursor.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { inboxValue } from '../users/inbox.js';
 import { checkedId, type UserRelations, type UserService } from '../users/service.js';
@@ -131,7 +131,7 @@ export class ObjectService implements UserRelations {
     checkedObjectType(objectType);
     return this.read(() => {
       const page = this.store.page(ws.dataKey, objectType, req);
-      return cursorPage(page, OBJECT_CURSOR, this.store.count(ws.dataKey, objectType), req, (row) =>
+      return cursorPage(OBJECT_CURSOR, this.store.count(ws.dataKey, objectType), req, page, (row) =>
         objectToWire(row.object, row.subscriptionsCount),
       );
     });
@@ -216,7 +216,7 @@ export class ObjectService implements UserRelations {
     return this.read(() => {
       const parent = this.existing(ws, objectType, objectId);
       const page = this.subscriptions.pageSubscribers(parent.rowId, req);
-      return cursorPage(page, SUBSCRIBER_CURSOR, this.store.subscriptionsCount(parent.rowId), req, subscriberToWire);
+      return cursorPage(SUBSCRIBER_CURSOR, this.store.subscriptionsCount(parent.rowId), req, page, subscriberToWire);
     });
   }
 
@@ -226,7 +226,7 @@ export class ObjectService implements UserRelations {
     return this.read(() => {
       const child = this.existing(ws, objectType, objectId);
       const page = this.subscriptions.pageOfChild(child.rowId, req);
-      return cursorPage(page, OBJECT_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfChild(child.rowId), req, subscribedToToWire);
+      return cursorPage(OBJECT_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfChild(child.rowId), req, page, subscribedToToWire);
     });
   }
 
@@ -236,7 +236,7 @@ export class ObjectService implements UserRelations {
     return this.read(() => {
       if (!this.users.store.find(ws.dataKey, distinctId)) throw subscribedUserNotFound(distinctId);
       const page = this.subscriptions.pageOfUser(ws.dataKey, distinctId, req);
-      return cursorPage(page, USER_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfUser(ws.dataKey, distinctId), req, subscribedToToWire);
+      return cursorPage(USER_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfUser(ws.dataKey, distinctId), req, page, subscribedToToWire);
     });
   }
 
@@ -260,16 +260,3 @@ function subscriptionProperties(raw: unknown): string | undefined {
   return JSON.stringify(json.value);
 }
 
-function cursorPage<Row, T>(page: KeysetPage<Row>, kind: string, count: number, req: PageRequest, toWire: (row: Row) => T): CursorPage<T> {
-  return {
-    meta: {
-      count,
-      limit: req.limit,
-      has_prev: page.hasPrev,
-      before: page.hasPrev && page.firstId !== undefined ? encodeCursor(kind, page.firstId) : null,
-      has_next: page.hasNext,
-      after: page.hasNext && page.lastId !== undefined ? encodeCursor(kind, page.lastId) : null,
-    },
-    results: page.rows.map(toWire),
-  };
-}

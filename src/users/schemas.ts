@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operationsBody, upsertBody } from '../http/profileSchemas.js';
 import { cursorMetaSchema } from '../http/schemas.js';
 
 export const distinctIdParams = z.object({
@@ -44,37 +45,9 @@ export const userSummarySchema = z
 
 export const userListSchema = z.object({ meta: cursorMetaSchema, results: z.array(userSummarySchema) }).meta({ id: 'UserList' });
 
-const channelInput = (what: string) => z.array(z.unknown()).optional().describe(`Array of ${what}; merged into the user's identities`);
+export const upsertBodySchema = upsertBody('user');
 
-export const upsertBodySchema = z
-  .looseObject({
-    $email: channelInput('email addresses'),
-    $sms: channelInput('E.164 phone numbers'),
-    $whatsapp: channelInput('E.164 phone numbers'),
-    $inbox: channelInput('inbox ids'),
-    $webpush: channelInput('PushSubscription objects ({endpoint, keys: {p256dh, auth}})'),
-    $androidpush: channelInput('FCM/Xiaomi/Oppo tokens, or {token, provider, device_id} objects'),
-    $iospush: channelInput('APNs tokens, or {token, provider, device_id} objects'),
-    $slack: channelInput('Slack objects: {email|user_id|channel, access_token} or {incoming_webhook: {url}}'),
-    $ms_teams: channelInput('Teams objects: {tenant_id, service_url, conversation_id|user_id} or {incoming_webhook: {url}}'),
-    $timezone: z.string().optional().describe('IANA time zone, e.g. America/New_York'),
-    $locale: z.string().optional().describe('e.g. en_GB'),
-    $preferred_language: z.string().optional().describe('ISO 639-1 code, e.g. en'),
-  })
-  .nullish()
-  .describe('Flat properties plus channel arrays. Properties overwrite; channel identities are added, never removed.');
-
-const operationSchema = z
-  .record(z.string(), z.unknown())
-  .describe(
-    'One operation object with any of $set, $set_once, $add (or $increment), $append, $remove, $unset; applied in that order',
-  );
-
-export const editBodySchema = z
-  .object({
-    operations: z.array(operationSchema).nullish().describe('Applied in order, atomically: one invalid operation and nothing changes'),
-  })
-  .nullish();
+export const editBodySchema = operationsBody;
 
 export const mergeBodySchema = z
   .object({ from_user_id: z.string().min(1).describe('distinct_id of the secondary user; deleted after the merge') })

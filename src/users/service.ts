@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import { applyOperations, applyUpsert, canonicalKey, mergeProfiles, newProfile, setIdentityStatus, validateDistinctId } from '../engine/index.js';
 import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
 import { ApiError, badRequest, userNotFound } from '../http/errors.js';
-import { encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
+import { cursorPage, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { inboxValue } from './inbox.js';
 import { UserStore, type StoredUser } from './store.js';
@@ -158,18 +158,7 @@ export class UserService {
   }
 
   list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {
-    const page = this.store.page(ws.dataKey, req);
-    return {
-      meta: {
-        count: this.store.count(ws.dataKey),
-        limit: req.limit,
-        has_prev: page.hasPrev,
-        before: page.hasPrev && page.firstId !== undefined ? encodeCursor(USER_CURSOR, page.firstId) : null,
-        has_next: page.hasNext,
-        after: page.hasNext && page.lastId !== undefined ? encodeCursor(USER_CURSOR, page.lastId) : null,
-      },
-      results: page.rows.map(userSummaryToWire),
-    };
+    return cursorPage(USER_CURSOR, this.store.count(ws.dataKey), req, this.store.page(ws.dataKey, req), userSummaryToWire);
   }
 
   newUserProfile(ws: Workspace, distinctId: string, now: string): Profile {
