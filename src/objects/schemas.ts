@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { operationsBody, upsertBody } from '../http/profileSchemas.js';
 import { cursorMetaSchema } from '../http/schemas.js';
-import { userSchema } from '../users/schemas.js';
+import { channelArrays } from '../users/schemas.js';
 
 /** Longest accepted object_type and object id, in Unicode code points. */
 export const MAX_OBJECT_KEY_LENGTH = 255;
@@ -21,9 +21,6 @@ export const userParams = z.object({
   distinct_id: z.string().describe('Unique identifier of the user (percent-encoded in the path; at most 255 characters)'),
 });
 
-/** The same identity array schema users have (keeps the shared `ChannelIdentity` component). */
-const identities = userSchema.shape.$email;
-
 /** An object as SuprSend answers it; keys in the documented order, then one array per channel. */
 export const objectSchema = z
   .looseObject({
@@ -33,15 +30,7 @@ export const objectSchema = z
     properties: z.record(z.string(), z.unknown()).describe('Custom properties, plus $timezone, $locale and $preferred_language'),
     created_at: z.string().describe('ISO-8601 UTC with microseconds'),
     updated_at: z.string(),
-    $email: identities,
-    $sms: identities,
-    $whatsapp: identities,
-    $inbox: identities,
-    $webpush: identities,
-    $androidpush: identities,
-    $iospush: identities,
-    $slack: identities,
-    $ms_teams: identities,
+    ...channelArrays,
   })
   .meta({ id: 'Object' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../engine/types.js';
 import { operationsBody, upsertBody } from '../http/profileSchemas.js';
 import { cursorMetaSchema } from '../http/schemas.js';
 
@@ -16,21 +17,19 @@ const identitySchema = z
   .meta({ id: 'ChannelIdentity' });
 const identities = z.array(identitySchema).optional();
 
+/** One optional identity array per channel: the channel part of a user or an object. */
+export const channelArrays = Object.fromEntries(CHANNELS.map((c) => [c, identities])) as Record<
+  (typeof CHANNELS)[number],
+  typeof identities
+>;
+
 export const userSchema = z
   .looseObject({
     distinct_id: z.string(),
     properties: z.record(z.string(), z.unknown()).describe('Custom properties, plus $timezone, $locale and $preferred_language'),
     created_at: z.string().describe('ISO-8601 UTC with microseconds'),
     updated_at: z.string(),
-    $email: identities,
-    $sms: identities,
-    $whatsapp: identities,
-    $inbox: identities,
-    $webpush: identities,
-    $androidpush: identities,
-    $iospush: identities,
-    $slack: identities,
-    $ms_teams: identities,
+    ...channelArrays,
   })
   .meta({ id: 'User' });
 
