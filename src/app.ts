@@ -11,11 +11,12 @@ import {
 import { ControllableClock, parseTimestamp } from './clock.js';
 import type { AppConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
-import { authenticate } from './http/auth.js';
-import { bufferAllBodies, parseJsonBody } from './http/body.js';
+import { bufferAllBodies } from './http/body.js';
 import { installClientErrorHandling } from './http/clientError.js';
 import { installErrorHandlers, sendError } from './http/errorHandler.js';
-import { plusToSpaceInPath } from './http/routing.js';
+import { guardSuprsendApi } from './http/apiGuard.js';
+import { rewriteUrl } from './http/routing.js';
+import { recordRequests } from './journal/hook.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
 import { adminRoutes } from './admin/routes.js';
@@ -27,7 +28,7 @@ import { objectsRoutes } from './objects/routes.js';
 import { ObjectService } from './objects/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
-import { FaultInjector, faultBody, parseFaultHeader, type Fault } from './faults/faults.js';
+import { FaultInjector } from './faults/faults.js';
 import { randomIds, seededIds, type IdGenerator } from './ids.js';
 import { RequestJournal, type JournalEntry } from './journal/journal.js';
 import { WorkspaceRegistry, type Workspace } from './workspaces/registry.js';
@@ -69,8 +70,6 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
 }
 
-const RAW_URL = Symbol('rawUrl');
-
 function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
@@ -103,11 +102,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     // Errors the router raises before a route runs go through the one error handler.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply),
     // Kept before any rewrite: signatures cover the request target as sent.
-    rewriteUrl: (req) => {
-      const url = req.url ?? '/';
-      (req as unknown as Record<symbol, string>)[RAW_URL] = url;
-      return config.plusAsSpace ? plusToSpaceInPath(url) : url;
-    },
+    rewriteUrl: rewriteUrl(config.plusAsSpace),
   }).withTypeProvider<ZodTypeProvider>();
 
   installClientErrorHandling(app.server, app.log, config.requestTimeoutMs);
@@ -148,33 +143,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   bufferAllBodies(app);
   installErrorHandlers(app);
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (isApiPath(request.url)) {
-      journal.add({
-        timeMicros: clock.nowMicros(),
-        requestId: request.id,
-        workspace: request.workspace?.name ?? null,
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        latencyMs: Math.round(reply.elapsedTime * 100) / 100,
-        auth: request.authOutcome,
-        params: request.params,
-        rawBody: request.rawBody,
-        error: request.errorMessage,
-      });
-    }
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        workspace: request.workspace?.name,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request',
-    );
-  });
+  recordRequests(app, journal, clock);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -213,42 +182,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   // The SuprSend API: every route authenticates, then its JSON body is parsed.
   await app.register(async (api) => {
-    const faultFor = (method: string, url: string, workspace: string, header: string | string[] | undefined): Fault | undefined => {
-      if (config.faultHeader && typeof header === 'string') {
-        const fromHeader = parseFaultHeader(header);
-        if (fromHeader) return fromHeader;
-      }
-      return faults.match(method, url.split('?')[0]!, workspace);
-    };
-    api.addHook('preValidation', async (request, reply) => {
-      if (request.routeOptions.config?.public) return;
-      const result = authenticate(
-        {
-          method: request.method,
-          rawUrl: (request.raw as unknown as Record<symbol, string>)[RAW_URL] ?? request.raw.url ?? '/',
-          authorization: request.headers.authorization,
-          contentType: request.headers['content-type'],
-          date: request.headers.date,
-          rawBody: request.rawBody,
-        },
-        workspaces.registry,
-      );
-      if (!result.ok) {
-        request.authOutcome = 'failed';
-        throw result.error;
-      }
-      request.workspace = result.workspace;
-      request.authOutcome = result.scheme;
-      const fault = faultFor(request.method, request.url, request.workspace.name, request.headers['x-emulator-fault']);
-      if (fault) {
-        if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
-        if (fault.status !== undefined) {
-          request.errorMessage = `injected fault${fault.ruleId ? ` (${fault.ruleId})` : ''}`;
-          return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
-        }
-      }
-      parseJsonBody(request);
-    });
+    guardSuprsendApi(api, { registry: workspaces.registry, faults, faultHeader: config.faultHeader });
     await api.register(usersRoutes);
     await api.register(eventsRoutes);
     await api.register(listsRoutes);
@@ -256,9 +190,4 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   return app;
-}
-
-/** Requests the journal keeps: the SuprSend API, not the control plane, docs or health. */
-function isApiPath(url: string): boolean {
-  return !/^\/(?:_emulator(?:\/|$|\?)|docs(?:\/|$|\?)|openapi\.json|healthz)/.test(url);
 }

@@ -18,7 +18,7 @@ export interface ClockState {
 
 /**
  * Wall-clock time with microsecond resolution, which can be frozen at an
- * instant, set to another instant (running or frozen) and advanced.
+ * instant and set to another instant (running or frozen); advancing is a set.
  */
 export class ControllableClock implements Clock {
   private offset = 0;
@@ -56,10 +56,6 @@ export class ControllableClock implements Clock {
     }
   }
 
-  advance(micros: number): void {
-    this.set(this.nowMicros() + micros);
-  }
-
   state(): ClockState {
     const now = this.nowMicros();
     return {
@@ -72,11 +68,6 @@ export class ControllableClock implements Clock {
 
 function defaultWallMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
-}
-
-/** A running wall clock. */
-export function systemClock(): ControllableClock {
-  return new ControllableClock();
 }
 
 /**

@@ -27,3 +27,22 @@ export function plusToSpaceInPath(url: string): string {
   if (!path.includes('+')) return url;
   return path.replace(/\+/g, '%20') + (q === -1 ? '' : url.slice(q));
 }
+
+const RAW_URL = Symbol('rawUrl');
+
+/**
+ * Fastify's `rewriteUrl`: keeps the request target as sent (signatures cover
+ * it) and, when asked, turns "+" in the path into spaces for routing.
+ */
+export function rewriteUrl(plusAsSpace: boolean) {
+  return (req: { url?: string }): string => {
+    const url = req.url ?? '/';
+    (req as Record<symbol, string>)[RAW_URL] = url;
+    return plusAsSpace ? plusToSpaceInPath(url) : url;
+  };
+}
+
+/** The request target exactly as received, before any rewrite. */
+export function rawUrlOf(req: { url?: string }): string {
+  return (req as Record<symbol, string>)[RAW_URL] ?? req.url ?? '/';
+}

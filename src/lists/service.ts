@@ -2,7 +2,6 @@ import { formatTimestamp, type Clock } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
-import type { KeysetPage } from '../db/keyset.js';
 import { cursorPage, encodeCursor, type CursorPage, type PageRequest } from '../http/cursor.js';
 import type { UserRelations } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';

@@ -2,7 +2,6 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
-import type { KeysetPage } from '../db/keyset.js';
 import { applyOperations, applyUpsert, newProfile, toJson } from '../engine/index.js';
 import type { EngineResult, Profile } from '../engine/types.js';
 import { cursorPage, type CursorPage, type PageRequest } from '../http/cursor.js';

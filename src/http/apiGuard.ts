@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { faultBody, parseFaultHeader, type Fault, type FaultInjector } from '../faults/faults.js';
+import type { WorkspaceRegistry } from '../workspaces/registry.js';
+import { authenticate } from './auth.js';
+import { parseJsonBody } from './body.js';
+import { rawUrlOf } from './routing.js';
+
+export interface GuardOptions {
+  registry: WorkspaceRegistry;
+  faults: FaultInjector;
+  /** Honour the X-Emulator-Fault request header. */
+  faultHeader: boolean;
+}
+
+/**
+ * What every SuprSend API route does before its handler: authenticate
+ * (Bearer or signature, over the raw body), apply an injected fault if one
+ * matches, then parse the JSON body.
+ */
+export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void {
+  const faultFor = (request: FastifyRequest): Fault | undefined => {
+    const header = request.headers['x-emulator-fault'];
+    if (opts.faultHeader && typeof header === 'string') {
+      const fromHeader = parseFaultHeader(header);
+      if (fromHeader) return fromHeader;
+    }
+    return opts.faults.match(request.method, request.url.split('?')[0]!, request.workspace.name);
+  };
+
+  api.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.config?.public) return;
+    const result = authenticate(
+      {
+        method: request.method,
+        rawUrl: rawUrlOf(request.raw),
+        authorization: request.headers.authorization,
+        contentType: request.headers['content-type'],
+        date: request.headers.date,
+        rawBody: request.rawBody,
+      },
+      opts.registry,
+    );
+    if (!result.ok) {
+      request.authOutcome = 'failed';
+      throw result.error;
+    }
+    request.workspace = result.workspace;
+    request.authOutcome = result.scheme;
+    const fault = faultFor(request);
+    if (fault) {
+      if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault.status !== undefined) {
+        request.errorMessage = `injected fault${fault.ruleId ? ` (${fault.ruleId})` : ''}`;
+        return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
+      }
+    }
+    parseJsonBody(request);
+  });
+}
