@@ -82,8 +82,8 @@ export type WorkspaceSnapshot = z.infer<typeof workspaceSnapshotSchema>;
 type Row = Record<string, unknown>;
 const json = (text: unknown) => JSON.parse(text as string) as Record<string, unknown>;
 
-function identitiesOf(sqlite: Database.Database, table: string, ownerColumn: string, ownerPk: unknown) {
-  return (sqlite.prepare(`select * from ${table} where ${ownerColumn} = ? order by id`).all(ownerPk) as Row[]).map((i) => ({
+function identitiesOf(statement: Database.Statement, ownerPk: unknown) {
+  return (statement.all(ownerPk) as Row[]).map((i) => ({
     channel: i.channel as (typeof CHANNELS)[number],
     value: JSON.parse(i.value as string) as string | Record<string, unknown>,
     id_provider: i.id_provider as string | null,
@@ -98,15 +98,21 @@ function identitiesOf(sqlite: Database.Database, table: string, ownerColumn: str
 /** Reads one workspace's state. */
 export function exportWorkspace(sqlite: Database.Database, ws: Workspace): WorkspaceSnapshot {
   const key = ws.dataKey;
+  // Prepared once per export: these run once per user, list and object.
+  const userIdentities = sqlite.prepare('select * from identities where user_id = ? order by id');
+  const objectIdentities = sqlite.prepare('select * from object_identities where object_pk = ? order by id');
+  const listMembers = sqlite.prepare('select * from list_members where list_pk = ? order by id');
+  const listDrafts = sqlite.prepare('select * from list_versions where list_pk = ? order by id');
+  const draftMembers = sqlite.prepare('select * from list_version_members where version_pk = ? order by id');
   const users = (sqlite.prepare('select * from users where workspace = ? order by id').all(key) as Row[]).map((u) => ({
     distinct_id: u.distinct_id as string,
     properties: json(u.properties),
     created_at: u.created_at as string,
     updated_at: u.updated_at as string,
-    identities: identitiesOf(sqlite, 'identities', 'user_id', u.id),
+    identities: identitiesOf(userIdentities, u.id),
   }));
-  const members = (sql: string, pk: unknown) =>
-    (sqlite.prepare(sql).all(pk) as Row[]).map((m) => ({ distinct_id: m.distinct_id as string, created_at: m.created_at as string }));
+  const members = (statement: Database.Statement, pk: unknown) =>
+    (statement.all(pk) as Row[]).map((m) => ({ distinct_id: m.distinct_id as string, created_at: m.created_at as string }));
   const lists = (sqlite.prepare('select * from lists where workspace = ? order by id').all(key) as Row[]).map((l) => ({
     list_id: l.list_id as string,
     list_name: l.list_name as string,
@@ -115,11 +121,11 @@ export function exportWorkspace(sqlite: Database.Database, ws: Workspace): Works
     track_user_exit: Boolean(l.track_user_exit),
     created_at: l.created_at as string,
     updated_at: l.updated_at as string,
-    members: members('select * from list_members where list_pk = ? order by id', l.id),
-    drafts: (sqlite.prepare('select * from list_versions where list_pk = ? order by id').all(l.id) as Row[]).map((v) => ({
+    members: members(listMembers, l.id),
+    drafts: (listDrafts.all(l.id) as Row[]).map((v) => ({
       version_id: v.version_id as string,
       created_at: v.created_at as string,
-      members: members('select * from list_version_members where version_pk = ? order by id', v.id),
+      members: members(draftMembers, v.id),
     })),
   }));
   const objects = (sqlite.prepare('select * from objects where workspace = ? order by id').all(key) as Row[]).map((o) => ({
@@ -128,7 +134,7 @@ export function exportWorkspace(sqlite: Database.Database, ws: Workspace): Works
     properties: json(o.properties),
     created_at: o.created_at as string,
     updated_at: o.updated_at as string,
-    identities: identitiesOf(sqlite, 'object_identities', 'object_pk', o.id),
+    identities: identitiesOf(objectIdentities, o.id),
   }));
   const subscriptions = (
     sqlite
