@@ -5,16 +5,11 @@
  * chosen status (count-limited rules expiring, workspace-scoped rules, delays).
  * Control-plane calls go over HTTP with `fetch`, as a test suite would make them.
  */
-// axios (inside the SDK) honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
 
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
-import { buildApp } from '../../src/app.js';
-import { ADMIN_TOKEN, testConfig, WS_A, WS_B } from '../helper.js';
+import { ADMIN_TOKEN, WS_A, WS_B } from '../helper.js';
+import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
 
-const { Suprsend } = pkg;
 type Client = InstanceType<typeof Suprsend>;
 
 interface Identity {
@@ -40,9 +35,7 @@ interface Server {
 
 /** A fresh emulator on 127.0.0.1 with SDK clients for both workspaces, configured as from the command line. */
 async function startServer(t: Test): Promise<Server> {
-  const app = await buildApp(testConfig({ validateResponses: false }));
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { baseUrl } = await listening(t, { validateResponses: false });
   const control = async <T,>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -54,19 +47,10 @@ async function startServer(t: Test): Promise<Server> {
   };
   return {
     baseUrl,
-    sdk: new Suprsend(WS_A.key, WS_A.secret, { base_url: baseUrl }),
-    sdkB: new Suprsend(WS_B.key, WS_B.secret, { base_url: baseUrl }),
+    sdk: sdkFor(baseUrl, WS_A),
+    sdkB: sdkFor(baseUrl, WS_B),
     control,
   };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<Error | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  return undefined;
 }
 
 const slack = { email: 'alice@example.com', access_token: 'xoxb-alice' };

@@ -3,14 +3,12 @@
  * identity path (async_edit, bulk edit, legacy user.save), track events, merge
  * and bulk delete (sdk-wire-node §2, §3 U5–U7, U10, U11, §5).
  */
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
 
 import pkg from '@suprsend/node-sdk';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { buildApp } from '../../src/app.js';
-import { testConfig, WS_A } from '../helper.js';
+import { WS_A } from '../helper.js';
+import { listening, sdkFor, Suprsend } from '../fixtures/sdk.js';
 import {
   active,
   failures,
@@ -22,7 +20,7 @@ import {
   withoutTimestamps,
 } from '../events/fixtures/helpers.js';
 
-const { Suprsend, Event } = pkg;
+const { Event } = pkg;
 type Client = InstanceType<typeof Suprsend>;
 type Dict = Record<string, unknown>;
 
@@ -37,8 +35,7 @@ interface Server {
 
 /** A fresh emulator on 127.0.0.1:<random port> and an SDK client pointed at it. */
 async function startServer(t: Test): Promise<Server> {
-  const app = await buildApp(testConfig());
-  t.teardown(() => app.close());
+  const { app, baseUrl } = await listening(t);
   const requests: string[] = [];
   app.server.on('request', (req: { method?: string; url?: string }) => {
     requests.push(`${req.method} ${req.url}`);
@@ -50,9 +47,7 @@ async function startServer(t: Test): Promise<Server> {
     batches.push(Array.isArray(body) ? body.length : 1);
     return ingest(ws, body);
   };
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const client = new Suprsend(WS_A.key, WS_A.secret, { base_url: address });
-  return { app, client, requests, batches };
+  return { app, client: sdkFor(baseUrl), requests, batches };
 }
 
 const WEBPUSH = { endpoint: 'https://push.example.com/sub/1', keys: { p256dh: 'p256dh-key-1', auth: 'auth-1' } };

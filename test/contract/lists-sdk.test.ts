@@ -9,14 +9,9 @@
  * only timestamps and version ids are taken from the server, after their
  * format is checked.
  */
-// axios honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
 
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
-import { buildApp } from '../../src/app.js';
-import { WS_A, testConfig } from '../helper.js';
+import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
 import {
   TIMESTAMP,
   ULID,
@@ -27,24 +22,10 @@ import {
   type SubscribedList,
 } from '../lists/fixtures/helpers.js';
 
-const { Suprsend } = pkg;
 type Client = InstanceType<typeof Suprsend>;
 
 async function startServer(t: Test): Promise<Client> {
-  const app = await buildApp(testConfig());
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  return new Suprsend(WS_A.key, WS_A.secret, { base_url: baseUrl });
-}
-
-/** The error a promise rejects with, or undefined when it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<{ message: string } | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { message: string };
-  }
-  return undefined;
+  return sdkFor((await listening(t)).baseUrl);
 }
 
 t.test('every subscriber_lists method of the Node SDK, ending with users.get_lists_subscribed_to', async (t) => {

@@ -8,17 +8,12 @@
  * subscription shapes, sdk-wire-node §7.2, the project's decisions), computed
  * by hand here; nothing is copied from the server's own output.
  */
-// axios honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
 
 import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
-import { buildApp } from '../../src/app.js';
-import { WS_A, testConfig } from '../helper.js';
+import { WS_A } from '../helper.js';
+import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
 
-const { Suprsend } = pkg;
 type Client = InstanceType<typeof Suprsend>;
 
 interface Identity {
@@ -74,19 +69,7 @@ const objectInbox = (type: string, id: string): Identity[] => [
 ];
 
 async function startServer(t: Test): Promise<Client> {
-  const app = await buildApp(testConfig());
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  return new Suprsend(WS_A.key, WS_A.secret, { base_url: baseUrl });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ message: string; name: string } | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { message: string; name: string };
-  }
-  return undefined;
+  return sdkFor((await listening(t)).baseUrl);
 }
 
 const plainKeys = (o: object) => Object.keys(o).filter((k) => !k.startsWith('$'));

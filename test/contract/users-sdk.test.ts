@@ -8,17 +8,12 @@
  * object, the SDK's wire format, and the project's decisions), computed by
  * hand here; nothing is copied from the server's own output.
  */
-// axios honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
 
 import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
-import { buildApp } from '../../src/app.js';
-import { WS_A, WS_B, testConfig } from '../helper.js';
+import { WS_A, WS_B } from '../helper.js';
+import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
 
-const { Suprsend } = pkg;
 type Client = InstanceType<typeof Suprsend>;
 type UserEdit = ReturnType<Client['users']['get_edit_instance']>;
 /** What UserEdit keeps besides its typed methods (public fields of the JS class). */
@@ -66,20 +61,8 @@ const inboxOf = (distinctId: string, inboxSecret = WS_A.inbox_secret!) =>
 
 /** A fresh emulator (in-memory database) listening on 127.0.0.1, and an SDK client for workspace A. */
 async function startServer(t: Test): Promise<{ baseUrl: string; sdk: Client }> {
-  const app = await buildApp(testConfig());
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { baseUrl, sdk: new Suprsend(WS_A.key, WS_A.secret, { base_url: baseUrl }) };
-}
-
-/** The error a promise rejects with, or undefined when it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<{ message: string } | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { message: string };
-  }
-  return undefined;
+  const { baseUrl } = await listening(t);
+  return { baseUrl, sdk: sdkFor(baseUrl) };
 }
 
 const channelKeys = (user: object) => Object.keys(user).filter((k) => k.startsWith('$'));
