@@ -45,10 +45,31 @@ export class ObjectStore {
   private readonly older;
   private readonly newer;
   private readonly identities: IdentityRepo;
+  // Writes are prepared once too: building SQL per call cost as much as the write itself for users.
+  private readonly insertObject;
+  private readonly updateObject;
+  private readonly deleteObject;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     const ws = sql.placeholder('ws');
     const type = sql.placeholder('type');
+    const id = sql.placeholder('id');
+    const properties = sql.placeholder('properties');
+    const now = sql.placeholder('now');
+    this.insertObject = db
+      .insert(objects)
+      .values({ workspace: ws, objectType: type, objectId: id, properties, createdAt: now, updatedAt: now })
+      .returning({ id: objects.id })
+      .prepare();
+    this.updateObject = db
+      .update(objects)
+      .set({ properties: sql`${properties}`, updatedAt: sql`${now}` })
+      .where(eq(objects.id, sql.placeholder('rowId')))
+      .prepare();
+    this.deleteObject = db
+      .delete(objects)
+      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type), eq(objects.objectId, id)))
+      .prepare();
     this.findObject = db
       .select()
       .from(objects)
@@ -103,14 +124,10 @@ export class ObjectStore {
     if (before) {
       rowId = before.rowId;
       createdAt = before.createdAt;
-      this.db.update(objects).set({ properties, updatedAt: now }).where(eq(objects.id, rowId)).run();
+      this.updateObject.run({ properties, now, rowId });
     } else {
       createdAt = now;
-      rowId = this.db
-        .insert(objects)
-        .values({ workspace, objectType, objectId, properties, createdAt: now, updatedAt: now })
-        .returning({ id: objects.id })
-        .get().id;
+      rowId = this.insertObject.get({ ws: workspace, type: objectType, id: objectId, properties, now })!.id;
     }
     const identityRows = this.identities.save(
       rowId,
@@ -122,11 +139,7 @@ export class ObjectStore {
 
   /** Deletes the object; identities and subscriptions (as parent and as child) go by cascade. */
   delete(workspace: string, objectType: string, objectId: string): boolean {
-    const result = this.db
-      .delete(objects)
-      .where(and(eq(objects.workspace, workspace), eq(objects.objectType, objectType), eq(objects.objectId, objectId)))
-      .run();
-    return result.changes > 0;
+    return this.deleteObject.run({ ws: workspace, type: objectType, id: objectId }).changes > 0;
   }
 
   count(workspace: string, objectType: string): number {
