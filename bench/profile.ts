@@ -13,11 +13,17 @@ import { startServer } from './servers.js';
 const AUTH = { authorization: 'Bearer dev_api_key_0123456789', 'content-type': 'application/json' };
 const SCENARIOS: Record<string, { method: 'GET' | 'POST' | 'PATCH'; path: string; body?: string }> = {
   get: { method: 'GET', path: '/v1/user/u1/' },
-  upsert: { method: 'POST', path: '/v1/user/u1/', body: JSON.stringify({ $email: ['u1@example.com'], $sms: ['+15555550100'], name: 'N', plan: 'team', age: 3 }) },
+  upsert: {
+    method: 'POST',
+    path: '/v1/user/u1/',
+    body: JSON.stringify({ $email: ['u1@example.com'], $sms: ['+15555550100'], name: 'N', plan: 'team', age: 3 }),
+  },
   patch: {
     method: 'PATCH',
     path: '/v1/user/u1/',
-    body: JSON.stringify({ operations: [{ $set: { name: 'N' } }, { $add: { logins: 1 } }, { $append: { tags: 'bench' } }, { $set_once: { first_seen: 'x' } }] }),
+    body: JSON.stringify({
+      operations: [{ $set: { name: 'N' } }, { $add: { logins: 1 } }, { $append: { tags: 'bench' } }, { $set_once: { first_seen: 'x' } }],
+    }),
   },
 };
 
@@ -57,7 +63,10 @@ function summarise(profile: Profile, requests: number): string {
     const fn = `${functionName || '(anonymous)'} ${file}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + t);
     const mod = file.startsWith('node_modules/')
-      ? file.split('/').slice(1, file.startsWith('node_modules/@') ? 3 : 2).join('/')
+      ? file
+          .split('/')
+          .slice(1, file.startsWith('node_modules/@') ? 3 : 2)
+          .join('/')
       : file.startsWith('src/')
         ? file.split('/').slice(0, 2).join('/')
         : url.startsWith('node:')
@@ -69,7 +78,9 @@ function summarise(profile: Profile, requests: number): string {
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${(t / 1000 / requests * 1000).toFixed(2).padStart(7)} µs/req  ${k}`)
+      .map(
+        ([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${((t / 1000 / requests) * 1000).toFixed(2).padStart(7)} µs/req  ${k}`,
+      )
       .join('\n');
   return `self time, by function (top 30):\n${rows(byFunction, 30)}\n\nself time, by module (src/ folder, package, or native):\n${rows(byModule, 20)}\n`;
 }
@@ -80,7 +91,11 @@ async function main() {
   if (!scenario) throw new Error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'suprsend-emulator-profile-'));
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
-  const server = await startServer(['--cpu-prof', `--cpu-prof-dir=${dir}`, ...start], { PORT: '0', DATABASE_PATH: join(dir, 'db.sqlite') }, '/healthz');
+  const server = await startServer(
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...start],
+    { PORT: '0', DATABASE_PATH: join(dir, 'db.sqlite') },
+    '/healthz',
+  );
   await fetch(`${server.url}/v1/user/u1/`, { method: 'POST', headers: AUTH, body: JSON.stringify({ name: 'seed' }) });
   const result = await autocannon({
     url: server.url + scenario.path,

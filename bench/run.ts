@@ -33,9 +33,7 @@ interface Scenario {
 const cursor = (rowId: number) => Buffer.from(`user:${rowId}`).toString('base64url');
 
 /** The node arguments `npm start` uses, so the benchmark starts the server exactly as a user does. */
-const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(' ')
-  .slice(1);
+const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
 
 /**
  * Service time without queueing: `count` requests one after another on one
@@ -188,14 +186,22 @@ async function main() {
       const r = await load(emu.url, opts);
       const s = scenarioResult(name, r, baselineRps, emu.rssMb(), records);
       scenarios.push(s);
-      console.log(`${name}: ${s.reqPerSec} req/s (×${s.ratio} of baseline), p50 ${s.p50} ms, p99 ${s.p99} ms, RSS ${s.rssMb} MB${s.recordsPerSec ? `, ${s.recordsPerSec} records/s` : ''}${s.non2xx || s.errors ? ` — ${s.non2xx} non-2xx, ${s.errors} errors` : ''}`);
+      console.log(
+        `${name}: ${s.reqPerSec} req/s (×${s.ratio} of baseline), p50 ${s.p50} ms, p99 ${s.p99} ms, RSS ${s.rssMb} MB${s.recordsPerSec ? `, ${s.recordsPerSec} records/s` : ''}${s.non2xx || s.errors ? ` — ${s.non2xx} non-2xx, ${s.errors} errors` : ''}`,
+      );
     };
     await run('GET /v1/user/{id}/', { requests: rotating((i) => ({ path: `/v1/user/u${(i * 7919) % SEED_USERS}/` })) });
     await run('POST /v1/user/{id}/ (upsert: 2 channels, 3 properties)', {
       requests: rotating((i) => ({
         method: 'POST',
         path: `/v1/user/u${(i * 7919) % SEED_USERS}/`,
-        body: JSON.stringify({ $email: [`u${i % SEED_USERS}@example.com`], $sms: ['+15555550100'], name: `N${i}`, plan: 'team', age: i % 90 }),
+        body: JSON.stringify({
+          $email: [`u${i % SEED_USERS}@example.com`],
+          $sms: ['+15555550100'],
+          name: `N${i}`,
+          plan: 'team',
+          age: i % 90,
+        }),
       })),
     });
     await run('PATCH /v1/user/{id}/ (4 operations)', {
@@ -203,7 +209,12 @@ async function main() {
         method: 'PATCH',
         path: `/v1/user/u${(i * 7919) % SEED_USERS}/`,
         body: JSON.stringify({
-          operations: [{ $set: { name: `N${i}` } }, { $add: { logins: 1 } }, { $append: { tags: 'bench' } }, { $set_once: { first_seen: 'x' } }],
+          operations: [
+            { $set: { name: `N${i}` } },
+            { $add: { logins: 1 } },
+            { $append: { tags: 'bench' } },
+            { $set_once: { first_seen: 'x' } },
+          ],
         }),
       })),
     });
@@ -234,7 +245,9 @@ async function main() {
       400,
     );
     await run('GET /v1/user/ (deep in the listing)', { requests: rotating(() => ({ path: `/v1/user/?limit=10&after=${cursor(100)}` })) });
-    await run('GET /v1/user/{id}/subscribed_to/list/', { requests: rotating((i) => ({ path: `/v1/user/u${1 + (i % 3)}/subscribed_to/list/` })) });
+    await run('GET /v1/user/{id}/subscribed_to/list/', {
+      requests: rotating((i) => ({ path: `/v1/user/u${1 + (i % 3)}/subscribed_to/list/` })),
+    });
     results.scenarios = scenarios;
     await emu.stop();
 
@@ -247,15 +260,24 @@ async function main() {
       const buildS = (performance.now() - t0) / 1000;
       const s = await emulator(path);
       servers.push(s);
-      const get = await load(s.url, { duration: Math.min(DURATION, 3), requests: rotating((i) => ({ path: `/v1/user/u${(i * 7919) % n}/` })) });
+      const get = await load(s.url, {
+        duration: Math.min(DURATION, 3),
+        requests: rotating((i) => ({ path: `/v1/user/u${(i * 7919) % n}/` })),
+      });
       const page = await load(s.url, {
         duration: Math.min(DURATION, 3),
         requests: rotating(() => ({ path: `/v1/user/?limit=10&after=${cursor(Math.floor(n / 2))}` })),
       });
       const getLatency = await sequentialLatency(s.url, (i) => `/v1/user/u${(i * 7919) % n}/`);
-      const pageLatency = await sequentialLatency(s.url, (i) => `/v1/user/?limit=10&after=${cursor(Math.floor(n / 2) + ((i * 7919) % Math.floor(n / 4)))}`);
+      const pageLatency = await sequentialLatency(
+        s.url,
+        (i) => `/v1/user/?limit=10&after=${cursor(Math.floor(n / 2) + ((i * 7919) % Math.floor(n / 4)))}`,
+      );
       const resetStart = performance.now();
-      const reset = await fetch(`${s.url}/_emulator/workspaces/default/reset`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+      const reset = await fetch(`${s.url}/_emulator/workspaces/default/reset`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
       const resetMs = performance.now() - resetStart;
       if (reset.status !== 204) throw new Error(`reset answered ${reset.status}`);
       const row = {
@@ -315,7 +337,12 @@ function checkTargets(r: Record<string, unknown>): TargetCheck[] {
   ratio('POST /v1/user/{id}/', 0.25, 'upsert');
   ratio('PATCH', 0.2, 'PATCH');
   const bulk = find('POST /event/ (400-record batches, new users)');
-  if (bulk) checks.push({ target: 'bulk ≥ 30,000 records/s (new users)', measured: `${bulk.recordsPerSec} records/s`, met: (bulk.recordsPerSec ?? 0) >= 30_000 });
+  if (bulk)
+    checks.push({
+      target: 'bulk ≥ 30,000 records/s (new users)',
+      measured: `${bulk.recordsPerSec} records/s`,
+      met: (bulk.recordsPerSec ?? 0) >= 30_000,
+    });
   const ready = (r.readyMs as { median: number }).median;
   checks.push({ target: 'ready ≤ 500 ms', measured: `${ready} ms`, met: ready <= 500 });
   if (hundredK) checks.push({ target: 'reset at 100k users < 50 ms', measured: `${hundredK.resetMs} ms`, met: hundredK.resetMs < 50 });
@@ -323,8 +350,16 @@ function checkTargets(r: Record<string, unknown>): TargetCheck[] {
   if (small && big) {
     const g = big.getP50us / small.getP50us;
     const p = big.pageP50us / small.pageP50us;
-    checks.push({ target: 'GET p50 at 1M ≤ 1.5× at 1k', measured: `${big.getP50us} vs ${small.getP50us} µs (×${g.toFixed(2)})`, met: g <= 1.5 });
-    checks.push({ target: 'page p50 at 1M ≤ 1.5× at 1k', measured: `${big.pageP50us} vs ${small.pageP50us} µs (×${p.toFixed(2)})`, met: p <= 1.5 });
+    checks.push({
+      target: 'GET p50 at 1M ≤ 1.5× at 1k',
+      measured: `${big.getP50us} vs ${small.getP50us} µs (×${g.toFixed(2)})`,
+      met: g <= 1.5,
+    });
+    checks.push({
+      target: 'page p50 at 1M ≤ 1.5× at 1k',
+      measured: `${big.pageP50us} vs ${small.pageP50us} µs (×${p.toFixed(2)})`,
+      met: p <= 1.5,
+    });
   }
   return checks;
 }
@@ -335,9 +370,13 @@ function printTable(r: Record<string, unknown>): void {
   const b = r.baseline as { reqPerSec: number; p50: number; p99: number };
   console.log(`| Fastify hello world (baseline) | ${b.reqPerSec} | 1 | ${b.p50} | ${b.p99} | |`);
   for (const s of (r.scenarios as Scenario[]) ?? []) {
-    console.log(`| ${s.name}${s.recordsPerSec ? ` (${s.recordsPerSec} records/s)` : ''} | ${s.reqPerSec} | ${s.ratio} | ${s.p50} | ${s.p99} | ${s.rssMb} |`);
+    console.log(
+      `| ${s.name}${s.recordsPerSec ? ` (${s.recordsPerSec} records/s)` : ''} | ${s.reqPerSec} | ${s.ratio} | ${s.p50} | ${s.p99} | ${s.rssMb} |`,
+    );
   }
-  console.log('\n| users | GET p50 / p99 µs (one connection) | GET req/s | page p50 / p99 µs | page req/s | RSS MB | reset ms | ready ms |');
+  console.log(
+    '\n| users | GET p50 / p99 µs (one connection) | GET req/s | page p50 / p99 µs | page req/s | RSS MB | reset ms | ready ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const s of (r.scaling as Record<string, unknown>[]) ?? []) {
     console.log(

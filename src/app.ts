@@ -79,7 +79,10 @@ function loggerOptions(config: AppConfig, stream?: NodeJS.WritableStream): Fasti
       req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url, id: req.id }),
     },
     // A second line of defence (nothing logs headers or workspaces); fixed paths, as wildcards cost on every line.
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'workspace.secret', 'workspace.apiKeys'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', 'workspace.secret', 'workspace.apiKeys'],
+      censor: '[redacted]',
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { closeOnSignals, startServer, startupBanner } from './server.js';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(
-    'suprsend-emulator: a local emulator of SuprSend\'s user-profile API.\n\n' +
+    "suprsend-emulator: a local emulator of SuprSend's user-profile API.\n\n" +
       'Every setting is an environment variable or a flag of the same name:\n' +
       SETTING_NAMES.map((n) => `  ${flagName(n).padEnd(30)} ${n}`).join('\n') +
       '\n\nShort flags: --seed (SEED_PATH), --db (DATABASE_PATH), --admin-token (EMULATOR_ADMIN_TOKEN).\nSee the README for what each one does.\n',

@@ -36,9 +36,7 @@ export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 
 const workspacesFileSchema = z.object({ workspaces: z.array(workspaceConfigSchema).min(1) });
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** The raw settings, as strings from the environment or flags. */
 const settingsSchema = z.object({
@@ -51,7 +49,11 @@ const settingsSchema = z.object({
   SUPRSEND_API_KEY: z.string().min(1).optional(),
   SUPRSEND_INBOX_SECRET: z.string().min(1).optional(),
   WORKSPACES_FILE: z.string().min(1).optional(),
-  BODY_LIMIT: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   DURABILITY: z.enum(['normal', 'full']).default('normal'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   PLUS_AS_SPACE: bool.default(false),

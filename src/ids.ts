@@ -47,8 +47,7 @@ export function seededIds(clock: Clock, seed: string): IdGenerator {
 }
 
 function fromBytes(clock: Clock, bytes: (n: number) => Buffer, uuid: () => string): IdGenerator {
-  const pick = (alphabet: string, length: number) =>
-    Array.from(bytes(length), (b) => alphabet[b % alphabet.length]).join('');
+  const pick = (alphabet: string, length: number) => Array.from(bytes(length), (b) => alphabet[b % alphabet.length]).join('');
   return {
     ulid: () => encodeTime(Math.floor(clock.nowMicros() / 1000), 10) + pick(CROCKFORD, 16),
     uuid,

@@ -49,7 +49,14 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/_emulator/workspaces',
-    { schema: { tags, security, summary: 'List workspaces with their credentials', response: { 200: z.object({ workspaces: z.array(workspaceSchema) }), ...errors } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List workspaces with their credentials',
+        response: { 200: z.object({ workspaces: z.array(workspaceSchema) }), ...errors },
+      },
+    },
     async () => ({ workspaces: workspaces.list().map(workspaceToWire) }),
   );
   app.post(
@@ -79,7 +86,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/_emulator/workspaces/:name',
     {
-      schema: { tags, security, summary: 'Drop a workspace created at run time, with its data', params: workspaceNameParams, response: { 204: z.null(), ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: 'Drop a workspace created at run time, with its data',
+        params: workspaceNameParams,
+        response: { 204: z.null(), ...errors },
+      },
     },
     async (request, reply) => {
       workspaces.drop(request.params.name);
@@ -89,7 +102,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/_emulator/workspaces/:name/reset',
     {
-      schema: { tags, security, summary: "Delete one workspace's data (instant at any size)", params: workspaceNameParams, response: { 204: z.null(), ...errors } },
+      schema: {
+        tags,
+        security,
+        summary: "Delete one workspace's data (instant at any size)",
+        params: workspaceNameParams,
+        response: { 204: z.null(), ...errors },
+      },
     },
     async (request, reply) => {
       workspaces.reset(request.params.name);
@@ -165,7 +184,14 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.delete(
     '/_emulator/journal',
-    { schema: { tags, security, summary: 'Clear the journal (requests, track events and rejected records)', response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Clear the journal (requests, track events and rejected records)',
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (_request, reply) => {
       journal.clear();
       app.emulator.events.clearStored();
@@ -188,9 +214,11 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const b = request.body;
       const ws = workspaces.get(b.workspace);
       const [status, perma] =
-        b.outcome === 'hard_bounce' ? (['inactive', 'disabled'] as const)
-        : b.outcome === 'reactivate' ? (['active', 'active'] as const)
-        : (['inactive', null] as const);
+        b.outcome === 'hard_bounce'
+          ? (['inactive', 'disabled'] as const)
+          : b.outcome === 'reactivate'
+            ? (['active', 'active'] as const)
+            : (['inactive', null] as const);
       return users.setChannelStatus(ws, b.distinct_id, b.channel, b.value as never, status, perma);
     },
   );
@@ -198,7 +226,9 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const faultSchema = faultRuleSchema;
   app.get(
     '/_emulator/faults',
-    { schema: { tags, security, summary: 'Fault rules in force', response: { 200: z.object({ faults: z.array(faultSchema) }), ...errors } } },
+    {
+      schema: { tags, security, summary: 'Fault rules in force', response: { 200: z.object({ faults: z.array(faultSchema) }), ...errors } },
+    },
     async () => ({ faults: faults.list() }),
   );
   app.post(
@@ -227,7 +257,15 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.delete(
     '/_emulator/faults/:id',
-    { schema: { tags, security, summary: 'Remove one fault rule', params: z.object({ id: z.string() }), response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Remove one fault rule',
+        params: z.object({ id: z.string() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       if (!faults.remove(request.params.id)) throw new ApiError(404, `fault rule '${request.params.id}' not found`);
       return reply.code(204).send(null);

@@ -29,7 +29,10 @@ export const newWorkspaceSchema = z
 export const workspaceNameParams = z.object({ name: z.string() });
 
 export const journalQuerySchema = z.object({
-  kind: z.enum(['requests', 'events', 'failures']).default('requests').describe('API requests, stored track events, or rejected /event/ records'),
+  kind: z
+    .enum(['requests', 'events', 'failures'])
+    .default('requests')
+    .describe('API requests, stored track events, or rejected /event/ records'),
   workspace: z.string().optional(),
   distinct_id: z.string().optional(),
   path: z.string().optional().describe('Substring of the path, or a prefix when it ends with "*" (requests only)'),

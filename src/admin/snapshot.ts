@@ -181,11 +181,24 @@ export function importWorkspace(sqlite: Database.Database, dataKey: string, snap
   const writeIdentities = (stmt: Database.Statement, owner: number | bigint, ids: WorkspaceSnapshot['users'][number]['identities']) => {
     for (const i of ids) {
       // The key is derived, never taken from the document, so equality stays what the engine says it is.
-      stmt.run(owner, i.channel, canonicalKey(i.value as string | JsonObject), JSON.stringify(i.value), i.id_provider, i.status, i.perma_status, JSON.stringify(i.meta), i.created_at, i.updated_at);
+      stmt.run(
+        owner,
+        i.channel,
+        canonicalKey(i.value as string | JsonObject),
+        JSON.stringify(i.value),
+        i.id_provider,
+        i.status,
+        i.perma_status,
+        JSON.stringify(i.meta),
+        i.created_at,
+        i.updated_at,
+      );
     }
   };
 
-  const insertUser = sqlite.prepare('insert into users (workspace, distinct_id, properties, created_at, updated_at) values (?, ?, ?, ?, ?)');
+  const insertUser = sqlite.prepare(
+    'insert into users (workspace, distinct_id, properties, created_at, updated_at) values (?, ?, ?, ?, ?)',
+  );
   for (const u of snap.users) {
     const { lastInsertRowid } = insertUser.run(dataKey, u.distinct_id, JSON.stringify(u.properties), u.created_at, u.updated_at);
     writeIdentities(userIdentity, lastInsertRowid, u.identities);
@@ -199,7 +212,16 @@ export function importWorkspace(sqlite: Database.Database, dataKey: string, snap
   const insertVersion = sqlite.prepare('insert into list_versions (list_pk, version_id, created_at) values (?, ?, ?)');
   const insertVersionMember = sqlite.prepare('insert into list_version_members (version_pk, distinct_id, created_at) values (?, ?, ?)');
   for (const l of snap.lists) {
-    const listPk = insertList.run(dataKey, l.list_id, l.list_name, l.list_description, l.track_user_entry ? 1 : 0, l.track_user_exit ? 1 : 0, l.created_at, l.updated_at).lastInsertRowid;
+    const listPk = insertList.run(
+      dataKey,
+      l.list_id,
+      l.list_name,
+      l.list_description,
+      l.track_user_entry ? 1 : 0,
+      l.track_user_exit ? 1 : 0,
+      l.created_at,
+      l.updated_at,
+    ).lastInsertRowid;
     for (const m of l.members) insertMember.run(listPk, dataKey, m.distinct_id, m.created_at);
     for (const d of l.drafts) {
       const versionPk = insertVersion.run(listPk, d.version_id, d.created_at).lastInsertRowid;

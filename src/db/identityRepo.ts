@@ -101,7 +101,16 @@ export class IdentityRepo {
       } else {
         const i = identity;
         const info = this.insertOne.run(
-          ownerPk, i.channel, i.key, JSON.stringify(i.value), i.idProvider, i.status, i.permaStatus, JSON.stringify(i.meta), i.createdAt, i.updatedAt,
+          ownerPk,
+          i.channel,
+          i.key,
+          JSON.stringify(i.value),
+          i.idProvider,
+          i.status,
+          i.permaStatus,
+          JSON.stringify(i.meta),
+          i.createdAt,
+          i.updatedAt,
         );
         rowIds.set(k, Number(info.lastInsertRowid));
       }

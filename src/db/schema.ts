@@ -22,10 +22,7 @@ export const users = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('users_workspace_distinct_id').on(t.workspace, t.distinctId),
-    index('users_workspace_id').on(t.workspace, t.id),
-  ],
+  (t) => [uniqueIndex('users_workspace_distinct_id').on(t.workspace, t.distinctId), index('users_workspace_id').on(t.workspace, t.id)],
 );
 
 /** The columns of a channel identity, shared by `identities` (users) and `object_identities`. */
@@ -38,8 +35,12 @@ const identityColumns = () => ({
   /** The value as JSON: a string, or an object for Slack, Teams and webpush. */
   value: text('value').notNull(),
   idProvider: text('id_provider'),
-  status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
-  permaStatus: text('perma_status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'inactive'] })
+    .notNull()
+    .default('active'),
+  permaStatus: text('perma_status', { enum: ['active', 'disabled'] })
+    .notNull()
+    .default('active'),
   /** JSON object of descriptors outside equality (bundle_id, device_id). */
   meta: text('meta').notNull().default('{}'),
   createdAt: text('created_at').notNull(),

@@ -1,15 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Tables whose rows carry a `workspace` column (a workspace's data key). Children of these go by cascade. */
-export const WORKSPACE_TABLES = [
-  'subscriptions',
-  'list_members',
-  'lists',
-  'objects',
-  'users',
-  'track_events',
-  'event_failures',
-] as const;
+export const WORKSPACE_TABLES = ['subscriptions', 'list_members', 'lists', 'objects', 'users', 'track_events', 'event_failures'] as const;
 
 /** Every data table, children first, for wiping everything. */
 const ALL_DATA_TABLES = [

@@ -91,10 +91,7 @@ export function parsePushModifiers(dict: Record<string, unknown>, path: string):
   if (present.length === 0) return success(null);
   if (!keys.some(isProviderChannel)) {
     const first = present[0] as string;
-    return failAt(
-      childPath(path, first),
-      `${first} must accompany a push channel (${PROVIDER_CHANNEL_LIST}) in the same object`,
-    );
+    return failAt(childPath(path, first), `${first} must accompany a push channel (${PROVIDER_CHANNEL_LIST}) in the same object`);
   }
   const strings: Partial<Record<PushModifierKey, string>> = {};
   for (const key of present) {
@@ -173,8 +170,7 @@ const TEAMS_SHAPES =
   'expected an MS Teams object in one of these shapes: {"incoming_webhook": {"url": "..."}}, or ' +
   '{"tenant_id": "...", plus "conversation_id" or "user_id", and usually "service_url" (strings)}';
 
-const WEBPUSH_SHAPE =
-  'expected a web push subscription object {"endpoint": "...", "keys": {"p256dh": "...", "auth": "..."}}';
+const WEBPUSH_SHAPE = 'expected a web push subscription object {"endpoint": "...", "keys": {"p256dh": "...", "auth": "..."}}';
 
 function isSlackValue(value: unknown): value is Record<string, unknown> {
   if (!isPlainObject(value) || Object.keys(value).length === 0) return false;
@@ -367,9 +363,7 @@ export function addIdentity(identities: readonly Identity[], input: IdentityInpu
   for (const key of Object.keys(input.meta)) setOwn(meta, key, input.meta[key] ?? null);
   out[index] = {
     ...existing,
-    idProvider: providerChannel
-      ? (input.provider ?? existing.idProvider ?? DEFAULT_PROVIDER[input.channel as ProviderChannel])
-      : null,
+    idProvider: providerChannel ? (input.provider ?? existing.idProvider ?? DEFAULT_PROVIDER[input.channel as ProviderChannel]) : null,
     status: 'active',
     meta,
     updatedAt: ctx.now,

@@ -14,13 +14,7 @@ import {
   removeIdentity,
 } from './identities.js';
 import { isPlainObject } from './json.js';
-import {
-  addToProperties,
-  appendToProperty,
-  removeFromProperty,
-  setProperties,
-  unsetProperty,
-} from './properties.js';
+import { addToProperties, appendToProperty, removeFromProperty, setProperties, unsetProperty } from './properties.js';
 import type { EngineContext, EngineResult, Identity, JsonObject, Profile } from './types.js';
 
 /** The operators, in the order they apply within one operation object. */
@@ -117,15 +111,12 @@ function applyAppendOrRemove(
       const items = parseIdentityItems(key, raw, keyPath, modifiers.value);
       if (!items.ok) return items;
       for (const item of items.value) {
-        identities =
-          operator === '$append' ? addIdentity(identities, item, ctx) : removeIdentity(identities, item.channel, item.key);
+        identities = operator === '$append' ? addIdentity(identities, item, ctx) : removeIdentity(identities, item.channel, item.key);
       }
       continue;
     }
     const next =
-      operator === '$append'
-        ? appendToProperty(properties, key, raw, keyPath)
-        : removeFromProperty(properties, key, raw, keyPath);
+      operator === '$append' ? appendToProperty(properties, key, raw, keyPath) : removeFromProperty(properties, key, raw, keyPath);
     if (!next.ok) return next;
     properties = next.value;
   }

@@ -39,7 +39,10 @@ export function validateReservedProperty(key: string, value: unknown, path: stri
       return success(true);
     case '$locale':
       if (typeof value !== 'string' || value === '') {
-        return failAt(path, `$locale must be a non-empty string such as "en_US", got ${value === '' ? 'an empty string' : describeType(value)}`);
+        return failAt(
+          path,
+          `$locale must be a non-empty string such as "en_US", got ${value === '' ? 'an empty string' : describeType(value)}`,
+        );
       }
       return success(true);
     default:
@@ -65,12 +68,7 @@ function checkPlainKey(operator: string, key: string, path: string): Outcome<tru
 }
 
 /** `$set` (every key) or `$set_once` (only keys the properties do not have yet). */
-export function setProperties(
-  properties: JsonObject,
-  arg: unknown,
-  path: string,
-  options: { once: boolean },
-): Outcome<JsonObject> {
+export function setProperties(properties: JsonObject, arg: unknown, path: string, options: { once: boolean }): Outcome<JsonObject> {
   const operator = options.once ? '$set_once' : '$set';
   const object = requireObject(operator, arg, path, '{"name": "Ada"}');
   if (!object.ok) return object;

@@ -3,15 +3,7 @@ import { canonicalKey } from './canonical.js';
 import { describeType, failWith, preview } from './errors.js';
 import { findIdentity, isChannel } from './identities.js';
 import { isPlainObject } from './json.js';
-import type {
-  Channel,
-  EngineContext,
-  EngineResult,
-  IdentityStatus,
-  JsonObject,
-  PermaStatus,
-  Profile,
-} from './types.js';
+import type { Channel, EngineContext, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from './types.js';
 
 const IDENTITY_STATUSES: readonly string[] = ['active', 'inactive'];
 const PERMA_STATUSES: readonly string[] = ['active', 'disabled'];

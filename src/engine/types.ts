@@ -5,17 +5,7 @@
  */
 
 /** Channel keys, in the order they appear in a serialised user. */
-export const CHANNELS = [
-  '$email',
-  '$sms',
-  '$whatsapp',
-  '$inbox',
-  '$webpush',
-  '$androidpush',
-  '$iospush',
-  '$slack',
-  '$ms_teams',
-] as const;
+export const CHANNELS = ['$email', '$sms', '$whatsapp', '$inbox', '$webpush', '$androidpush', '$iospush', '$slack', '$ms_teams'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Channels whose identities carry an `id_provider`. */

@@ -25,10 +25,7 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
     const raw = body[key];
     if (isChannel(key)) {
       if (!Array.isArray(raw)) {
-        return failWith(
-          keyPath,
-          `${key} must be an array of values, e.g. ${CHANNEL_EXAMPLES[key]}; got ${describeType(raw)}`,
-        );
+        return failWith(keyPath, `${key} must be an array of values, e.g. ${CHANNEL_EXAMPLES[key]}; got ${describeType(raw)}`);
       }
       for (let i = 0; i < raw.length; i++) {
         const item = parseIdentity(key, raw[i], childPath(keyPath, i));

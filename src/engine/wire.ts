@@ -1,5 +1,13 @@
 /** Serialising a profile's identities into the shape SuprSend's API returns. */
-import { CHANNELS, DEFAULT_PROVIDER, PROVIDER_CHANNELS, type IdentityStatus, type JsonObject, type PermaStatus, type Profile } from './types.js';
+import {
+  CHANNELS,
+  DEFAULT_PROVIDER,
+  PROVIDER_CHANNELS,
+  type IdentityStatus,
+  type JsonObject,
+  type PermaStatus,
+  type Profile,
+} from './types.js';
 
 export interface WireIdentity {
   value: string | JsonObject;

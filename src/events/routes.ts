@@ -18,13 +18,19 @@ const eventBodySchema = z
 const schema = {
   tags: ['events'],
   body: eventBodySchema,
-  response: { 202: z.literal('OK').describe('The batch is committed; records that failed are recorded with their reason'), ...commonErrors },
+  response: {
+    202: z.literal('OK').describe('The batch is committed; records that failed are recorded with their reason'),
+    ...commonErrors,
+  },
 };
 
 /** `/event/` (identity and track records) and `/v2/event/` (track events). Always 202 "OK" for a valid JSON body. */
 export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
   const events = app.emulator.events;
-  const handler = async (request: { workspace: Parameters<typeof events.ingest>[0]; body: unknown }, reply: import('fastify').FastifyReply) => {
+  const handler = async (
+    request: { workspace: Parameters<typeof events.ingest>[0]; body: unknown },
+    reply: import('fastify').FastifyReply,
+  ) => {
     const { failed } = events.ingest(request.workspace, request.body);
     if (failed > 0) reply.header('x-emulator-failed-records', String(failed));
     return reply.code(202).type('text/plain; charset=utf-8').send('OK');

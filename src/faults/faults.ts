@@ -2,25 +2,28 @@ import { z } from 'zod';
 import type { IdGenerator } from '../ids.js';
 
 const faultRuleFields = z.object({
-    method: z
-      .string()
-      .regex(/^[A-Za-z]+$/, 'method must be an HTTP method such as GET')
-      .optional()
-      .describe('HTTP method to match (any case); any when absent'),
-    path: z
-      .string()
-      .min(1)
-      .default('*')
-      .describe('Path pattern: "*" matches within a segment, "**" across segments, e.g. /v1/user/*/ or /event/**'),
-    workspace: z.string().optional().describe('Workspace name to match; any when absent'),
-    status: z.number().int().min(100).max(599).optional().describe('Answer this status instead of serving the request'),
-    body: z.unknown().optional().describe('Body of that answer; default {"code": status, "message": "…"}'),
-    delay_ms: z.number().int().min(0).max(60_000).optional().describe('Wait this long first'),
-    probability: z.number().gt(0).max(1).default(1).describe('Chance that a matching request is hit'),
-    count: z.number().int().min(1).optional().describe('Hit at most this many requests, then the rule expires'),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]+$/, 'method must be an HTTP method such as GET')
+    .optional()
+    .describe('HTTP method to match (any case); any when absent'),
+  path: z
+    .string()
+    .min(1)
+    .default('*')
+    .describe('Path pattern: "*" matches within a segment, "**" across segments, e.g. /v1/user/*/ or /event/**'),
+  workspace: z.string().optional().describe('Workspace name to match; any when absent'),
+  status: z.number().int().min(100).max(599).optional().describe('Answer this status instead of serving the request'),
+  body: z.unknown().optional().describe('Body of that answer; default {"code": status, "message": "…"}'),
+  delay_ms: z.number().int().min(0).max(60_000).optional().describe('Wait this long first'),
+  probability: z.number().gt(0).max(1).default(1).describe('Chance that a matching request is hit'),
+  count: z.number().int().min(1).optional().describe('Hit at most this many requests, then the rule expires'),
 });
 
-export const faultRuleInput = faultRuleFields.refine((r) => r.status !== undefined || r.delay_ms !== undefined, 'a fault needs a status, a delay_ms, or both');
+export const faultRuleInput = faultRuleFields.refine(
+  (r) => r.status !== undefined || r.delay_ms !== undefined,
+  'a fault needs a status, a delay_ms, or both',
+);
 export type FaultRuleInput = z.infer<typeof faultRuleInput>;
 
 export const faultRuleSchema = faultRuleFields
@@ -43,7 +46,10 @@ export interface Fault {
 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  const pattern = escaped
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '.*');
   // Trailing slashes are optional on both sides, as in routing.
   return new RegExp(`^${pattern.replace(/\/$/, '')}/?$`);
 }

@@ -34,7 +34,11 @@ function fromFastifyError(err: FastifyError, bodyLimit: number): ApiError | unde
 
 /** Formats zod issues as "field: problem; field: problem". */
 function describeIssues(err: FastifyError & { validation?: unknown; validationContext?: string }): string {
-  const issues = (err.validation ?? []) as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }>;
+  const issues = (err.validation ?? []) as Array<{
+    instancePath?: string;
+    message?: string;
+    params?: { issue?: { path?: PropertyKey[]; message?: string } };
+  }>;
   const parts = issues.map((i) => {
     const path = i.params?.issue?.path?.map(String).join('.') || i.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
     const where = path || err.validationContext || 'request';

@@ -15,7 +15,10 @@ export function methodNotAllowed(app: FastifyInstance, url: string, allowed: HTT
     schema: { hide: true },
     handler: async (request, reply) => {
       reply.header('allow', allow);
-      throw new ApiError(405, `Method Not Allowed: ${request.method} is not served on ${url.replace(/:(\w+)/g, '{$1}')}; allowed: ${allow}`);
+      throw new ApiError(
+        405,
+        `Method Not Allowed: ${request.method} is not served on ${url.replace(/:(\w+)/g, '{$1}')}; allowed: ${allow}`,
+      );
     },
   });
 }

@@ -5,8 +5,7 @@ import { ApiError } from '../http/errors.js';
  * (`{code, error_code, type, message, detail}`).
  */
 
-export const listNotFound = (listId: string) =>
-  new ApiError(404, `list_id: ${listId} not found`, { form: 'long' });
+export const listNotFound = (listId: string) => new ApiError(404, `list_id: ${listId} not found`, { form: 'long' });
 
 export const versionNotFound = (listId: string, versionId: string) =>
   new ApiError(404, `version_id ${versionId} not found for list_id ${listId}`, { form: 'long' });
@@ -18,7 +17,9 @@ export type FieldErrors = Record<string, string[]>;
 function pythonJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value);
 }

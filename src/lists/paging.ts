@@ -21,7 +21,8 @@ export interface IdRangeSource<Row> {
  * `firstId`, `lastId`) are always real row ids.
  */
 export function orderedKeysetPage<Row>(src: IdRangeSource<Row>, req: PageRequest, sort: SortOrder): KeysetPage<Row> {
-  if (sort === '-id') return keysetPage({ older: (b, n) => src.below(b, n), newer: (b, n) => src.above(b, n), idOf: (r) => src.idOf(r) }, req);
+  if (sort === '-id')
+    return keysetPage({ older: (b, n) => src.below(b, n), newer: (b, n) => src.above(b, n), idOf: (r) => src.idOf(r) }, req);
   const negate = (id: number | undefined) => (id === undefined ? undefined : -id);
   const page = keysetPage<Row>(
     {

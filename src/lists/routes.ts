@@ -150,8 +150,7 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: changeResultSchema, ...listErrorsWith404 },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(lists.addMembers(request.workspace, request.params.list_id, request.body.distinct_ids)),
+    async (request, reply) => reply.code(201).send(lists.addMembers(request.workspace, request.params.list_id, request.body.distinct_ids)),
   );
   methodNotAllowed(app, `${LIST}subscriber/add/`, ['POST']);
 
@@ -281,8 +280,7 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: listSchema, ...listErrorsWith404 },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(lists.finishSync(request.workspace, request.params.list_id, request.params.version_id)),
+    async (request, reply) => reply.code(201).send(lists.finishSync(request.workspace, request.params.list_id, request.params.version_id)),
   );
   methodNotAllowed(app, `${VERSION}finish_sync/`, ['PATCH']);
 

@@ -44,19 +44,23 @@ export const createListBodySchema = z
       list_id: listIdInput,
       list_name: z.string({ error: 'Not a valid string.' }).nullish().describe('Name of the list'),
       list_description: z.string({ error: 'Not a valid string.' }).nullish().describe('What kind of users the list holds'),
-      track_user_entry: z.boolean({ error: 'Must be a valid boolean.' }).optional().describe('Record `$USER_ENTERED_LIST - <list_id>` events'),
-      track_user_exit: z.boolean({ error: 'Must be a valid boolean.' }).optional().describe('Record `$USER_EXITED_LIST - <list_id>` events'),
+      track_user_entry: z
+        .boolean({ error: 'Must be a valid boolean.' })
+        .optional()
+        .describe('Record `$USER_ENTERED_LIST - <list_id>` events'),
+      track_user_exit: z
+        .boolean({ error: 'Must be a valid boolean.' })
+        .optional()
+        .describe('Record `$USER_EXITED_LIST - <list_id>` events'),
     },
     { error: notAnObject },
   )
   .describe('Creates the list, or updates the name, description and tracking flags of an existing one (only the fields sent)');
 
-const distinctIdItem = z
-  .string({ error: 'Not a valid string.' })
-  .superRefine((id, ctx) => {
-    const problem = validateDistinctId(id);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+const distinctIdItem = z.string({ error: 'Not a valid string.' }).superRefine((id, ctx) => {
+  const problem = validateDistinctId(id);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const distinctIdsBodySchema = z.looseObject(
   {

@@ -227,4 +227,3 @@ export class ListService implements UserRelations {
     this.store.moveMemberships(workspace, secondary, primary, this.now());
   }
 }
-

@@ -142,9 +142,7 @@ export class ListStore {
         `UPDATE lists SET updated_at = @now
          WHERE id IN (SELECT list_pk FROM list_members WHERE workspace = @ws AND distinct_id = @id)`,
       ),
-      deleteMemberships: c.prepare<{ ws: string; id: string }>(
-        `DELETE FROM list_members WHERE workspace = @ws AND distinct_id = @id`,
-      ),
+      deleteMemberships: c.prepare<{ ws: string; id: string }>(`DELETE FROM list_members WHERE workspace = @ws AND distinct_id = @id`),
       deleteDraftMemberships: c.prepare<{ ws: string; id: string }>(
         `DELETE FROM list_version_members WHERE distinct_id = @id AND version_pk IN (${WORKSPACE_VERSIONS})`,
       ),

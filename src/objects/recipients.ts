@@ -28,8 +28,19 @@ export function checkedObjectKey(objectType: string, objectId: string): void {
 }
 
 export type Recipient =
-  | { kind: 'user'; distinctId: string; /** Upsert body for the user; undefined when only the id was given. */ fields?: Record<string, unknown>; path: string }
-  | { kind: 'object'; objectType: string; objectId: string; /** Keys to upsert into the child; undefined when none. */ fields?: Record<string, unknown>; path: string };
+  | {
+      kind: 'user';
+      distinctId: string /** Upsert body for the user; undefined when only the id was given. */;
+      fields?: Record<string, unknown>;
+      path: string;
+    }
+  | {
+      kind: 'object';
+      objectType: string;
+      objectId: string /** Keys to upsert into the child; undefined when none. */;
+      fields?: Record<string, unknown>;
+      path: string;
+    };
 
 const SHAPES = 'a distinct_id string, a user object {"distinct_id": …} or a child object {"id": …, "object_type": …}';
 
@@ -48,7 +59,8 @@ const rest = (o: Record<string, unknown>, omit: readonly string[]): Record<strin
 
 /** Checks `recipients` (1 to 100 of them) and tells users from child objects. */
 export function parseRecipients(raw: unknown): Recipient[] {
-  if (raw === undefined || raw === null) throw badRequest(`recipients: required, a list of up to ${MAX_RECIPIENTS} recipients, each ${SHAPES}`);
+  if (raw === undefined || raw === null)
+    throw badRequest(`recipients: required, a list of up to ${MAX_RECIPIENTS} recipients, each ${SHAPES}`);
   if (!Array.isArray(raw)) throw badRequest(`recipients must be a list of recipients, each ${SHAPES}`);
   if (raw.length === 0) throw badRequest('recipients must list at least one recipient');
   if (raw.length > MAX_RECIPIENTS) throw badRequest(`at most ${MAX_RECIPIENTS} recipients per call (got ${raw.length})`);

@@ -153,7 +153,12 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) =>
-      objects.listSubscribers(request.workspace, request.params.object_type, request.params.id, pageRequest(SUBSCRIBER_CURSOR, request.query)),
+      objects.listSubscribers(
+        request.workspace,
+        request.params.object_type,
+        request.params.id,
+        pageRequest(SUBSCRIBER_CURSOR, request.query),
+      ),
   );
   app.delete(
     subscriptionUrl,

@@ -90,13 +90,16 @@ export const objectUpsertBodySchema = upsertBody('object');
 
 export const objectEditBodySchema = operationsBody;
 
-export const bulkDeleteBodySchema = z.object({
-  object_ids: z
-    .array(z.string(), { error: 'must be a list of object ids' })
-    .min(1, 'must list at least one id')
-    .max(MAX_BULK_OBJECT_IDS, `at most ${MAX_BULK_OBJECT_IDS.toLocaleString('en')} ids per call`)
-    .describe('Ids of objects of this type; unknown ids are not an error'),
-}, { error: 'a JSON body is required: {"object_ids": ["id1", "id2"]}' });
+export const bulkDeleteBodySchema = z.object(
+  {
+    object_ids: z
+      .array(z.string(), { error: 'must be a list of object ids' })
+      .min(1, 'must list at least one id')
+      .max(MAX_BULK_OBJECT_IDS, `at most ${MAX_BULK_OBJECT_IDS.toLocaleString('en')} ids per call`)
+      .describe('Ids of objects of this type; unknown ids are not an error'),
+  },
+  { error: 'a JSON body is required: {"object_ids": ["id1", "id2"]}' },
+);
 
 const RECIPIENT_SHAPES = 'a distinct_id string, a user object {"distinct_id": …} or a child object {"id": …, "object_type": …}';
 
@@ -154,10 +157,5 @@ export const unsubscribeBodySchema = z
   .describe('Optional: without a body, the recipients query parameter names the users to remove');
 
 export const unsubscribeQuerySchema = z.looseObject({
-  recipients: z
-    .string()
-    .optional()
-    .describe('Comma-separated distinct_ids; read only when the request has no JSON body'),
+  recipients: z.string().optional().describe('Comma-separated distinct_ids; read only when the request has no JSON body'),
 });
-
-

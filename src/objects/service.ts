@@ -74,7 +74,15 @@ export class ObjectService implements UserRelations {
     return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, objectInboxSubject(objectType, objectId)) : null);
   }
 
-  private saveResult(ws: Workspace, before: StoredObject | undefined, objectType: string, objectId: string, result: EngineResult, now: string, where = ''): StoredObject {
+  private saveResult(
+    ws: Workspace,
+    before: StoredObject | undefined,
+    objectType: string,
+    objectId: string,
+    result: EngineResult,
+    now: string,
+    where = '',
+  ): StoredObject {
     if (!result.ok) throw badRequest(where ? `${where}: ${result.error.message}` : result.error.message, { path: result.error.path });
     return this.store.save(ws.dataKey, objectType, objectId, before, result.profile, now);
   }
@@ -101,8 +109,13 @@ export class ObjectService implements UserRelations {
   edit(ws: Workspace, objectType: string, objectId: string, body: unknown): ObjectWire {
     checkedObjectKey(objectType, objectId);
     const operations = (body as { operations?: unknown } | undefined)?.operations;
-    if (body === undefined || body === null || operations === undefined || operations === null ||
-        (Array.isArray(operations) && operations.length === 0)) {
+    if (
+      body === undefined ||
+      body === null ||
+      operations === undefined ||
+      operations === null ||
+      (Array.isArray(operations) && operations.length === 0)
+    ) {
       throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
     }
     return this.transaction(() => {
@@ -258,4 +271,3 @@ function subscriptionProperties(raw: unknown): string | undefined {
   if (!json.ok) throw badRequest(json.error.message, { path: json.error.path });
   return JSON.stringify(json.value);
 }
-

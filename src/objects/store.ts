@@ -117,7 +117,14 @@ export class ObjectStore {
   }
 
   /** Inserts or updates the object so that it holds `profile`; returns the stored result. */
-  save(workspace: string, objectType: string, objectId: string, before: StoredObject | undefined, profile: Profile, now: string): StoredObject {
+  save(
+    workspace: string,
+    objectType: string,
+    objectId: string,
+    before: StoredObject | undefined,
+    profile: Profile,
+    now: string,
+  ): StoredObject {
     const properties = JSON.stringify(profile.properties);
     let rowId: number;
     let createdAt: string;

@@ -35,7 +35,12 @@ export function subscriberToWire(row: SubscriberRow) {
     user: row.distinctId !== null ? { distinct_id: row.distinctId, updated_at: row.userUpdatedAt ?? row.updatedAt } : null,
     object:
       row.childId !== null && row.childType !== null
-        ? { id: row.childId, object_type: row.childType, subscriptions_count: row.childCount, updated_at: row.childUpdatedAt ?? row.updatedAt }
+        ? {
+            id: row.childId,
+            object_type: row.childType,
+            subscriptions_count: row.childCount,
+            updated_at: row.childUpdatedAt ?? row.updatedAt,
+          }
         : null,
     created_at: row.createdAt,
     updated_at: row.updatedAt,

@@ -2,7 +2,15 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
-import { applyOperations, applyUpsert, canonicalKey, mergeProfiles, newProfile, setIdentityStatus, validateDistinctId } from '../engine/index.js';
+import {
+  applyOperations,
+  applyUpsert,
+  canonicalKey,
+  mergeProfiles,
+  newProfile,
+  setIdentityStatus,
+  validateDistinctId,
+} from '../engine/index.js';
 import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
 import { ApiError, badRequest, userNotFound } from '../http/errors.js';
 import { cursorPage, type CursorPage, type PageRequest } from '../http/cursor.js';
@@ -76,8 +84,13 @@ export class UserService {
   edit(ws: Workspace, distinctId: string, body: unknown): UserWire {
     checkedId(distinctId);
     const operations = (body as { operations?: unknown } | undefined)?.operations;
-    if (body === undefined || body === null || operations === undefined || operations === null ||
-        (Array.isArray(operations) && operations.length === 0)) {
+    if (
+      body === undefined ||
+      body === null ||
+      operations === undefined ||
+      operations === null ||
+      (Array.isArray(operations) && operations.length === 0)
+    ) {
       throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
     }
     return this.transaction(() => {
@@ -115,7 +128,8 @@ export class UserService {
   merge(ws: Workspace, distinctId: string, body: unknown): UserWire {
     checkedId(distinctId);
     const from = (body as { from_user_id?: unknown } | undefined)?.from_user_id;
-    if (typeof from !== 'string' || from === '') throw badRequest('from_user_id: required, the distinct_id of the user to merge into this one');
+    if (typeof from !== 'string' || from === '')
+      throw badRequest('from_user_id: required, the distinct_id of the user to merge into this one');
     if (from === distinctId) throw badRequest('from_user_id: a user cannot be merged into itself');
     return this.transaction(() => {
       const primary = this.store.find(ws.dataKey, distinctId);

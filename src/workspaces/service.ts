@@ -40,7 +40,13 @@ export class WorkspaceService {
   init(configs: readonly WorkspaceConfig[]): void {
     this.db.$client
       .transaction(() => {
-        const stored = new Map(this.db.select().from(workspaces).all().map((w) => [w.name, w]));
+        const stored = new Map(
+          this.db
+            .select()
+            .from(workspaces)
+            .all()
+            .map((w) => [w.name, w]),
+        );
         const configured = new Set(configs.map((c) => c.name));
         // A stored workspace whose key a configured one now uses gives way.
         for (const c of configs) {
@@ -61,7 +67,14 @@ export class WorkspaceService {
         for (const w of stored.values()) {
           if (configured.has(w.name)) continue;
           this.registry.add(
-            { name: w.name, key: w.key, secret: w.secret, api_keys: JSON.parse(w.apiKeys) as string[], inbox_secret: w.inboxSecret, inbox: w.inbox },
+            {
+              name: w.name,
+              key: w.key,
+              secret: w.secret,
+              api_keys: JSON.parse(w.apiKeys) as string[],
+              inbox_secret: w.inboxSecret,
+              inbox: w.inbox,
+            },
             { dataKey: w.dataKey, origin: w.origin },
           );
         }
@@ -96,7 +109,10 @@ export class WorkspaceService {
       if (this.registry.byApiKey(k)) throw new ApiError(409, 'one of those API keys is in use by another workspace');
     }
     const dataKey = this.freshDataKey(name);
-    this.db.insert(workspaces).values(this.row(config, dataKey, 'runtime')).run();
+    this.db
+      .insert(workspaces)
+      .values(this.row(config, dataKey, 'runtime'))
+      .run();
     return this.registry.add(config, { dataKey, origin: 'runtime' });
   }
 

@@ -18,11 +18,23 @@ const ROUTES: { method: Method; url: string; body?: unknown }[] = [
   { method: 'POST', url: '/_emulator/reset' },
   { method: 'GET', url: '/_emulator/snapshot' },
   { method: 'GET', url: '/_emulator/snapshot?workspace=default' },
-  { method: 'POST', url: '/_emulator/snapshot', body: { format: 'suprsend-emulator-snapshot', version: 1, workspaces: [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [] }] } },
+  {
+    method: 'POST',
+    url: '/_emulator/snapshot',
+    body: {
+      format: 'suprsend-emulator-snapshot',
+      version: 1,
+      workspaces: [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [] }],
+    },
+  },
   { method: 'GET', url: '/_emulator/journal' },
   { method: 'GET', url: '/_emulator/journal?kind=events' },
   { method: 'DELETE', url: '/_emulator/journal' },
-  { method: 'POST', url: '/_emulator/channel-status', body: { workspace: 'default', distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' } },
+  {
+    method: 'POST',
+    url: '/_emulator/channel-status',
+    body: { workspace: 'default', distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' },
+  },
   { method: 'GET', url: '/_emulator/faults' },
   { method: 'POST', url: '/_emulator/faults', body: { path: '/v1/user/**', status: 500 } },
   { method: 'DELETE', url: '/_emulator/faults' },
@@ -64,13 +76,22 @@ async function state(app: FastifyInstance) {
 t.test('every control-plane route answers 401 to anything but the admin token, and changes nothing', async (t) => {
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/workspaces', { name: 'runtime-ws' }, 201);
-  json(t, await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { name: 'Alice', $email: ['alice@example.com'] }), 201, 'seed alice');
+  json(
+    t,
+    await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { name: 'Alice', $email: ['alice@example.com'] }),
+    201,
+    'seed alice',
+  );
   const before = await state(app);
   t.equal(before.clockMode, 'running');
   t.same(before.workspaces, ['default', 'other', 'runtime-ws']);
   t.equal(before.journalLength, 1, 'the seeding request is journalled');
   const exported = before.data.workspaces as { name: string; users: { distinct_id: string }[] }[];
-  t.same(exported.find((w) => w.name === 'default')?.users.map((u) => u.distinct_id), ['alice'], 'alice is in the data');
+  t.same(
+    exported.find((w) => w.name === 'default')?.users.map((u) => u.distinct_id),
+    ['alice'],
+    'alice is in the data',
+  );
 
   let refused = 0;
   for (const route of ROUTES) {
@@ -83,7 +104,12 @@ t.test('every control-plane route answers 401 to anything but the admin token, a
       if (cred.what.startsWith('an SDK signature')) {
         Object.assign(headers, signedHeaders(WS_A, route.method, route.url, payload));
       }
-      const res: LightMyRequestResponse = await app.inject({ method: route.method, url: route.url, headers, ...(payload === undefined ? {} : { payload }) });
+      const res: LightMyRequestResponse = await app.inject({
+        method: route.method,
+        url: route.url,
+        headers,
+        ...(payload === undefined ? {} : { payload }),
+      });
       const label = `${route.method} ${route.url} with ${cred.what}`;
       if (res.statusCode !== 401) {
         t.fail(`${label}: expected 401, got ${res.statusCode}: ${res.body.slice(0, 200)}`);
@@ -97,7 +123,11 @@ t.test('every control-plane route answers 401 to anything but the admin token, a
       refused++;
     }
   }
-  t.equal(refused, ROUTES.length * BAD_CREDENTIALS.length, `all ${ROUTES.length * BAD_CREDENTIALS.length} attempts answered 401 with a SuprSend-style error body`);
+  t.equal(
+    refused,
+    ROUTES.length * BAD_CREDENTIALS.length,
+    `all ${ROUTES.length * BAD_CREDENTIALS.length} attempts answered 401 with a SuprSend-style error body`,
+  );
 
   const after = await state(app);
   t.same(after, before, 'no refused call changed workspaces, faults, clock, journal or data');
@@ -105,15 +135,28 @@ t.test('every control-plane route answers 401 to anything but the admin token, a
 
   // Refused control-plane calls are not journalled either (the control plane never is).
   const journal = await adminOk<{ entries: { path: string }[] }>(t, app, 'GET', '/_emulator/journal', undefined, 200);
-  t.same(journal.entries.map((e) => e.path), ['/v1/user/alice/']);
+  t.same(
+    journal.entries.map((e) => e.path),
+    ['/v1/user/alice/'],
+  );
 });
 
 t.test('the 401 body names the missing or wrong admin token', async (t) => {
   const app = await build(t);
-  const missing = json<{ code: number; message: string; error_code: string; type: string }>(t, await admin(app, 'GET', '/_emulator/status', undefined, null), 401, 'no token');
+  const missing = json<{ code: number; message: string; error_code: string; type: string }>(
+    t,
+    await admin(app, 'GET', '/_emulator/status', undefined, null),
+    401,
+    'no token',
+  );
   t.match(missing, { code: 401, error_code: 'authentication_failed', type: 'AuthenticationFailed' });
   t.match(missing.message, /EMULATOR_ADMIN_TOKEN/, 'says which token the control plane needs');
-  const wrong = json<{ message: string }>(t, await admin(app, 'GET', '/_emulator/status', undefined, 'Bearer nope_nope_nope_nope'), 401, 'wrong token');
+  const wrong = json<{ message: string }>(
+    t,
+    await admin(app, 'GET', '/_emulator/status', undefined, 'Bearer nope_nope_nope_nope'),
+    401,
+    'wrong token',
+  );
   t.match(wrong.message, /wrong admin token/);
   t.notMatch(wrong.message, ADMIN_TOKEN, 'the real token is never echoed');
   t.notMatch(missing.message, ADMIN_TOKEN, 'the real token is never echoed');
@@ -147,7 +190,11 @@ t.test('the admin token opens every control-plane route', async (t) => {
   };
   for (const route of ROUTES) {
     const res = await admin(app, route.method, route.url, route.body);
-    t.equal(res.statusCode, expected[`${route.method} ${route.url}`], `${route.method} ${route.url} with the admin token (${res.body.slice(0, 120)})`);
+    t.equal(
+      res.statusCode,
+      expected[`${route.method} ${route.url}`],
+      `${route.method} ${route.url} with the admin token (${res.body.slice(0, 120)})`,
+    );
   }
   // The scheme name is case-insensitive (RFC 7235), like the SuprSend API's Bearer.
   t.equal((await admin(app, 'GET', '/_emulator/status', undefined, `bearer ${ADMIN_TOKEN}`)).statusCode, 200, 'lower-case "bearer"');
@@ -185,16 +232,29 @@ t.test('the admin token does not open the SuprSend API', async (t) => {
       t.match(body.message, /^Not Authenticated/, `${label}: SuprSend's message`);
     }
   }
-  const alice = json<{ properties: Record<string, unknown> }>(t, await api(app, 'GET', '/v1/user/alice/', WS_A.api_keys[0]!), 200, 'alice still there');
+  const alice = json<{ properties: Record<string, unknown> }>(
+    t,
+    await api(app, 'GET', '/v1/user/alice/', WS_A.api_keys[0]!),
+    200,
+    'alice still there',
+  );
   t.same(alice.properties, { name: 'Alice' }, 'alice unchanged');
   json(t, await api(app, 'GET', '/v1/user/mallory/', WS_A.api_keys[0]!), 404, 'mallory not created');
 
   // These refused API requests are journalled as failed authentications without a workspace.
   const journal = await adminOk<{ entries: { auth: string; workspace: string | null; status: number }[] }>(
-    t, app, 'GET', '/_emulator/journal?status=401', undefined, 200,
+    t,
+    app,
+    'GET',
+    '/_emulator/journal?status=401',
+    undefined,
+    200,
   );
   t.equal(journal.entries.length, calls.length * 2);
-  t.ok(journal.entries.every((e) => e.auth === 'failed' && e.workspace === null), 'auth "failed", workspace null');
+  t.ok(
+    journal.entries.every((e) => e.auth === 'failed' && e.workspace === null),
+    'auth "failed", workspace null',
+  );
   const dump = JSON.stringify(journal);
   t.notOk(dump.includes(ADMIN_TOKEN), 'the admin token never reaches the journal');
 });
@@ -202,11 +262,21 @@ t.test('the admin token does not open the SuprSend API', async (t) => {
 t.test('a workspace created at run time cannot take the admin token as a credential', async (t) => {
   const app = await build(t);
   const asApiKey = await admin(app, 'POST', '/_emulator/workspaces', { name: 'sneaky', api_keys: [ADMIN_TOKEN] });
-  t.ok([400, 409].includes(asApiKey.statusCode), `the admin token as an API key is refused (got ${asApiKey.statusCode}: ${asApiKey.body.slice(0, 200)})`);
+  t.ok(
+    [400, 409].includes(asApiKey.statusCode),
+    `the admin token as an API key is refused (got ${asApiKey.statusCode}: ${asApiKey.body.slice(0, 200)})`,
+  );
   const asKey = await admin(app, 'POST', '/_emulator/workspaces', { name: 'sneaky2', key: ADMIN_TOKEN });
-  t.ok([400, 409].includes(asKey.statusCode), `the admin token as a workspace key is refused (got ${asKey.statusCode}: ${asKey.body.slice(0, 200)})`);
+  t.ok(
+    [400, 409].includes(asKey.statusCode),
+    `the admin token as a workspace key is refused (got ${asKey.statusCode}: ${asKey.body.slice(0, 200)})`,
+  );
   const res = await api(app, 'GET', '/v1/user/', ADMIN_TOKEN);
   t.equal(res.statusCode, 401, 'the admin token still does not open the SuprSend API');
   const list = await adminOk<{ workspaces: WireWorkspace[] }>(t, app, 'GET', '/_emulator/workspaces', undefined, 200);
-  t.same(list.workspaces.map((w) => w.name), ['default', 'other'], 'no such workspace was created');
+  t.same(
+    list.workspaces.map((w) => w.name),
+    ['default', 'other'],
+    'no such workspace was created',
+  );
 });

@@ -42,7 +42,14 @@ t.test('hard bounce, soft bounce and reactivate, as the user API shows them', as
   const created = await seed(t, app);
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'advance', ms: 60_000 }, 200);
 
-  const hard = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com'), 200);
+  const hard = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('hard_bounce', '$email', 'alice@example.com'),
+    200,
+  );
   const expectedEmail = [
     { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
     { value: 'alice@work.example', status: 'active', perma_status: 'active' },
@@ -58,13 +65,46 @@ t.test('hard bounce, soft bounce and reactivate, as the user API shows them', as
 
   const soft = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('soft_bounce', '$sms', '+15555550123'), 200);
   t.same(soft.$sms, [{ value: '+15555550123', status: 'inactive', perma_status: 'active' }], 'soft bounce: inactive, perma_status kept');
-  const softOnHard = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('soft_bounce', '$email', 'alice@example.com'), 200);
-  t.same(softOnHard.$email?.[0], { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' }, 'a soft bounce keeps a disabled perma_status');
-  const inactive = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('inactive', '$email', 'alice@work.example'), 200);
-  t.same(inactive.$email?.[1], { value: 'alice@work.example', status: 'inactive', perma_status: 'active' }, '"inactive" works like a soft bounce');
+  const softOnHard = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('soft_bounce', '$email', 'alice@example.com'),
+    200,
+  );
+  t.same(
+    softOnHard.$email?.[0],
+    { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
+    'a soft bounce keeps a disabled perma_status',
+  );
+  const inactive = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('inactive', '$email', 'alice@work.example'),
+    200,
+  );
+  t.same(
+    inactive.$email?.[1],
+    { value: 'alice@work.example', status: 'inactive', perma_status: 'active' },
+    '"inactive" works like a soft bounce',
+  );
 
-  const back = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('reactivate', '$email', 'alice@example.com'), 200);
-  t.same(back.$email?.[0], { value: 'alice@example.com', status: 'active', perma_status: 'active' }, 'reactivate: active/active, even from disabled');
+  const back = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('reactivate', '$email', 'alice@example.com'),
+    200,
+  );
+  t.same(
+    back.$email?.[0],
+    { value: 'alice@example.com', status: 'active', perma_status: 'active' },
+    'reactivate: active/active, even from disabled',
+  );
   const smsBack = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('reactivate', '$sms', '+15555550123'), 200);
   t.same(smsBack.$sms, [{ value: '+15555550123', status: 'active', perma_status: 'active' }]);
 });
@@ -73,14 +113,39 @@ t.test('object-valued identities match structurally; the workspace is chosen by 
   const app = await build(t);
   await seed(t, app);
   const reordered = { access_token: 'xoxb-alice', email: 'alice@example.com' };
-  const slackBounced = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$slack', reordered), 200);
+  const slackBounced = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('hard_bounce', '$slack', reordered),
+    200,
+  );
   t.same(slackBounced.$slack, [{ value: slack, status: 'inactive', perma_status: 'disabled' }], 'a Slack identity, keys in another order');
-  const webpushBounced = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('soft_bounce', '$webpush', webpush), 200);
-  t.same(webpushBounced.$webpush, [{ value: webpush, id_provider: 'vapid', status: 'inactive', perma_status: 'active' }], 'a webpush identity keeps its id_provider');
+  const webpushBounced = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('soft_bounce', '$webpush', webpush),
+    200,
+  );
+  t.same(
+    webpushBounced.$webpush,
+    [{ value: webpush, id_provider: 'vapid', status: 'inactive', perma_status: 'active' }],
+    'a webpush identity keeps its id_provider',
+  );
 
   // The same distinct_id in workspace "other".
   json(t, await api(app, 'POST', '/v1/user/alice/', B, { $email: ['alice@example.com'] }), 201, 'alice in B');
-  const inB = await adminOk<WireUser>(t, app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'other' }), 200);
+  const inB = await adminOk<WireUser>(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    status('hard_bounce', '$email', 'alice@example.com', { workspace: 'other' }),
+    200,
+  );
   t.same(inB.$email, [{ value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' }], 'bounced in B');
   const inA = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice in A');
   t.same(inA.$email?.[0], { value: 'alice@example.com', status: 'active', perma_status: 'active' }, 'A is untouched');
@@ -90,14 +155,39 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
   const app = await build(t);
   const created = await seed(t, app);
 
-  const ghost = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/channel-status', { ...status('hard_bounce', '$email', 'x@example.com'), distinct_id: 'ghost' }), 404, 'unknown user');
+  const ghost = json<{ code: number; message: string }>(
+    t,
+    await admin(app, 'POST', '/_emulator/channel-status', { ...status('hard_bounce', '$email', 'x@example.com'), distinct_id: 'ghost' }),
+    404,
+    'unknown user',
+  );
   t.same(ghost, { code: 404, message: "user [distinct_id: 'ghost'] not found" });
-  const noIdentity = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'nobody@example.com')), 404, 'unknown identity');
+  const noIdentity = json<{ code: number; message: string }>(
+    t,
+    await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'nobody@example.com')),
+    404,
+    'unknown identity',
+  );
   t.equal(noIdentity.code, 404);
   t.ok(noIdentity.message.length > 0, `a message (${noIdentity.message})`);
-  json(t, await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$sms', 'alice@example.com')), 404, 'a value on another channel');
-  json(t, await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'nope' })), 404, 'unknown workspace');
-  json(t, await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'other' })), 404, 'alice is not in "other"');
+  json(
+    t,
+    await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$sms', 'alice@example.com')),
+    404,
+    'a value on another channel',
+  );
+  json(
+    t,
+    await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'nope' })),
+    404,
+    'unknown workspace',
+  );
+  json(
+    t,
+    await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'other' })),
+    404,
+    'alice is not in "other"',
+  );
 
   const bad: [string, unknown][] = [
     ['an unknown channel', status('hard_bounce', '$fax', 'alice@example.com')],

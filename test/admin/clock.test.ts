@@ -43,14 +43,23 @@ t.test('freeze, advance, set and resume', async (t) => {
 
   const advanced = await clock(t, app, { action: 'advance', ms: 1500 });
   t.same([advanced.mode, advanced.now], ['frozen', '2025-01-01T00:00:01.500000+00:00'], 'advance 1.5 s, still frozen');
-  const edited = json<WireUser>(t, await api(app, 'PATCH', '/v1/user/alice/', A, { operations: [{ $set: { n: 2 } }] }), 202, 'edit after advancing');
+  const edited = json<WireUser>(
+    t,
+    await api(app, 'PATCH', '/v1/user/alice/', A, { operations: [{ $set: { n: 2 } }] }),
+    202,
+    'edit after advancing',
+  );
   t.equal(edited.updated_at, '2025-01-01T00:00:01.500000+00:00', 'updated_at moves');
   t.equal(edited.created_at, '2025-01-01T00:00:00.000000+00:00', 'created_at stays');
   const back = await clock(t, app, { action: 'advance', ms: -86_400_000 });
   t.equal(back.now, '2024-12-31T00:00:01.500000+00:00', 'a negative advance goes back');
 
   const set = await clock(t, app, { action: 'set', at: '2030-06-15T14:34:56.789012+02:00' });
-  t.same([set.mode, set.now], ['frozen', '2030-06-15T12:34:56.789012+00:00'], 'set while frozen stays frozen; offsets and microseconds are kept');
+  t.same(
+    [set.mode, set.now],
+    ['frozen', '2030-06-15T12:34:56.789012+00:00'],
+    'set while frozen stays frozen; offsets and microseconds are kept',
+  );
   const carol = json<WireUser>(t, await api(app, 'POST', '/v1/user/carol/', A, {}), 201, 'upsert after set');
   t.equal(carol.created_at, '2030-06-15T12:34:56.789012+00:00');
 
@@ -68,7 +77,10 @@ t.test('freeze, advance, set and resume', async (t) => {
 
   const runningSet = await clock(t, app, { action: 'set', at: '2026-02-02T00:00:00Z' });
   t.equal(runningSet.mode, 'running', 'set while running keeps running');
-  t.ok(runningSet.now >= '2026-02-02T00:00:00.000000+00:00' && runningSet.now < '2026-02-02T00:00:05', `from the new time (${runningSet.now})`);
+  t.ok(
+    runningSet.now >= '2026-02-02T00:00:00.000000+00:00' && runningSet.now < '2026-02-02T00:00:05',
+    `from the new time (${runningSet.now})`,
+  );
 
   const freezeNow = await clock(t, app, { action: 'freeze' });
   t.equal(freezeNow.mode, 'frozen', 'freeze without a time');
@@ -126,18 +138,24 @@ async function scriptedRun(t: Test, seed: string): Promise<{ transcript: string;
     const { offset_us: _offset, ...rest } = JSON.parse(state.body) as ClockState;
     bodies.push(`advance ${state.statusCode} ${JSON.stringify(rest)}`);
   }
-  await record('patch', api(app, 'PATCH', '/v1/user/u1/', key, { operations: [{ $set: { edited: true } }, { $append: { $sms: '+15555550101' } }] }));
+  await record(
+    'patch',
+    api(app, 'PATCH', '/v1/user/u1/', key, { operations: [{ $set: { edited: true } }, { $append: { $sms: '+15555550101' } }] }),
+  );
   await record('signed get', signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)));
   const page1 = await record('page 1', api(app, 'GET', '/v1/user/?limit=3', key));
   const after = (JSON.parse(page1.body) as { meta: { after: string } }).meta.after;
   const page2 = await record('page 2', api(app, 'GET', `/v1/user/?limit=3&after=${encodeURIComponent(after)}`, key));
   const before = (JSON.parse(page2.body) as { meta: { before: string } }).meta.before;
   await record('page back', api(app, 'GET', `/v1/user/?limit=3&before=${encodeURIComponent(before)}`, key));
-  await record('event', api(app, 'POST', '/event/', key, [
-    { $schema: '2', distinct_id: 'ev1', $user_operations: [{ $set: { via: 'event' } }] },
-    { distinct_id: 'ev1', event: 'Signed up', properties: { plan: 'pro' } },
-    { bogus: true },
-  ]));
+  await record(
+    'event',
+    api(app, 'POST', '/event/', key, [
+      { $schema: '2', distinct_id: 'ev1', $user_operations: [{ $set: { via: 'event' } }] },
+      { distinct_id: 'ev1', event: 'Signed up', properties: { plan: 'pro' } },
+      { bogus: true },
+    ]),
+  );
   await record('event user', api(app, 'GET', '/v1/user/ev1/', key));
   await record('list', api(app, 'POST', '/v1/subscriber_list/', key, { list_id: 'l1', list_name: 'L1' }));
   await record('start_sync', api(app, 'POST', '/v1/subscriber_list/l1/start_sync/', key));
@@ -166,11 +184,18 @@ t.test('deterministic mode: the same seed and start give byte-identical response
   t.ok(first.ws.key.length >= 20, 'a usable workspace key');
   const upsert = JSON.parse(first.transcript.split('\n')[1]!.replace(/^upsert u0 201 /, '')) as WireUser;
   t.equal(upsert.created_at, '2025-01-01T00:00:00.000000+00:00', 'times come from CLOCK_START');
-  t.same(upsert.$inbox, [{ value: inboxOf('u0', first.ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }], '$inbox from the generated inbox secret');
+  t.same(
+    upsert.$inbox,
+    [{ value: inboxOf('u0', first.ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }],
+    '$inbox from the generated inbox secret',
+  );
   t.match(first.transcript, /"after":"[^"]+"/, 'cursors are in the transcript');
   t.match(first.transcript, /"version_id":"[0-9A-Z]{26}"/, 'a generated draft version id');
   t.match(first.transcript, /"request_id":"[0-9a-f-]{36}"/, 'request ids in the journal');
-  const dice = first.transcript.split('\n').filter((l) => l.startsWith('dice ')).map((l) => l.split(' ')[2]);
+  const dice = first.transcript
+    .split('\n')
+    .filter((l) => l.startsWith('dice '))
+    .map((l) => l.split(' ')[2]);
   t.ok(dice.includes('503') && dice.includes('200'), `the seeded dice both hit and missed (${dice.join(',')})`);
 
   const other = await scriptedRun(t, 'det-seed-2');

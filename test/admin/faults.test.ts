@@ -44,7 +44,11 @@ t.test('a count-limited rule answers the chosen status, then expires', async (t)
   json(t, await api(app, 'POST', '/v1/user/alice/', A, { name: 'Alice' }), 201, 'seed');
   const rule = await adminOk<Rule>(t, app, 'POST', '/_emulator/faults', { method: 'get', path: '/v1/user/*/', status: 503, count: 2 }, 201);
   t.match(rule.id, /^\S+$/, 'the rule has an id');
-  t.same({ ...rule, id: 'x' }, { id: 'x', method: 'GET', path: '/v1/user/*/', status: 503, count: 2, probability: 1, hits: 0 }, 'the rule as stored (method upper-cased)');
+  t.same(
+    { ...rule, id: 'x' },
+    { id: 'x', method: 'GET', path: '/v1/user/*/', status: 503, count: 2, probability: 1, hits: 0 },
+    'the rule as stored (method upper-cased)',
+  );
   t.same(await rules(t, app), [rule], 'listed');
   const status = await adminOk<{ fault_rules: number }>(t, app, 'GET', '/_emulator/status', undefined, 200);
   t.equal(status.fault_rules, 1, 'status counts it');
@@ -58,16 +62,31 @@ t.test('a count-limited rule answers the chosen status, then expires', async (t)
     const body = JSON.parse(res.body) as { code: number; message: string };
     t.equal(body.code, 503, `hit ${n}: SuprSend's error form, code = status`);
     t.match(body.message, /fault/i, `hit ${n}: the message says it was injected`);
-    if (n === 1) t.same((await rules(t, app)).map((r) => r.hits), [1], 'hits counted');
+    if (n === 1)
+      t.same(
+        (await rules(t, app)).map((r) => r.hits),
+        [1],
+        'hits counted',
+      );
   }
   t.same(await rules(t, app), [], 'the rule expired after 2 hits');
   const ok = json<{ properties: unknown }>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the third request is served');
   t.same(ok.properties, { name: 'Alice 2' });
   json(t, await api(app, 'GET', '/v1/user/alice', A), 200, 'and the path without its slash too');
 
-  const journal = await adminOk<{ entries: { status: number; error: string | null }[] }>(t, app, 'GET', '/_emulator/journal?status=503', undefined, 200);
+  const journal = await adminOk<{ entries: { status: number; error: string | null }[] }>(
+    t,
+    app,
+    'GET',
+    '/_emulator/journal?status=503',
+    undefined,
+    200,
+  );
   t.equal(journal.entries.length, 2, 'the injected answers are journalled');
-  t.ok(journal.entries.every((e) => e.error?.includes(rule.id)), 'naming the rule');
+  t.ok(
+    journal.entries.every((e) => e.error?.includes(rule.id)),
+    'naming the rule',
+  );
 });
 
 t.test('path patterns, workspace scope, first rule wins, custom body', async (t) => {
@@ -84,7 +103,14 @@ t.test('path patterns, workspace scope, first rule wins, custom body', async (t)
   t.equal(scoped.hits, 0);
   json(t, await admin(app, 'DELETE', `/_emulator/faults/${scoped.id}`), 204, 'delete it');
 
-  await adminOk(t, app, 'POST', '/_emulator/faults', { path: '/v1/user/alice/', status: 429, body: { code: 429, message: 'slow down' } }, 201);
+  await adminOk(
+    t,
+    app,
+    'POST',
+    '/_emulator/faults',
+    { path: '/v1/user/alice/', status: 429, body: { code: 429, message: 'slow down' } },
+    201,
+  );
   await adminOk(t, app, 'POST', '/_emulator/faults', { path: '/v1/user/*/', status: 500 }, 201);
   const first = await api(app, 'GET', '/v1/user/alice/', A);
   t.equal(first.statusCode, 429, 'the first matching rule decides');
@@ -164,7 +190,12 @@ t.test('the X-Emulator-Fault header works only when FAULT_HEADER is on', async (
   t.equal(delayOnly.statusCode, 200, 'a delay alone serves the request');
   json(t, await api(on, 'POST', '/v1/user/bob/', A, { n: 1 }, { 'x-emulator-fault': 'status=500' }), 500, 'any method');
   json(t, await api(on, 'GET', '/v1/user/bob/', A), 404, 'the faulted upsert did not happen');
-  json(t, await api(on, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'status=abc' }), 200, 'a malformed header is ignored');
+  json(
+    t,
+    await api(on, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'status=abc' }),
+    200,
+    'a malformed header is ignored',
+  );
   json(t, await api(on, 'GET', '/v1/user/alice/', A), 200, 'no header, no fault');
 
   const off = await build(t, NO_RESPONSE_VALIDATION);

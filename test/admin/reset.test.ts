@@ -23,7 +23,9 @@ function orphans(app: FastifyInstance): Record<string, number> {
     identities: q('select count(*) as n from identities c left join users p on p.id = c.user_id where p.id is null'),
     object_identities: q('select count(*) as n from object_identities c left join objects p on p.id = c.object_pk where p.id is null'),
     list_versions: q('select count(*) as n from list_versions c left join lists p on p.id = c.list_pk where p.id is null'),
-    list_version_members: q('select count(*) as n from list_version_members c left join list_versions p on p.id = c.version_pk where p.id is null'),
+    list_version_members: q(
+      'select count(*) as n from list_version_members c left join list_versions p on p.id = c.version_pk where p.id is null',
+    ),
   };
 }
 
@@ -39,7 +41,16 @@ async function populate(t: Test, app: FastifyInstance) {
     [B, 'b'],
   ] as const) {
     for (let i = 0; i < 20; i++) {
-      json(t, await api(app, 'POST', `/v1/user/u${i}/`, key, { n: i, $email: [`u${i}@${tag}.example`], $sms: [`+1555555${String(i).padStart(4, '0')}`] }), 201, `upsert u${i} in ${tag}`);
+      json(
+        t,
+        await api(app, 'POST', `/v1/user/u${i}/`, key, {
+          n: i,
+          $email: [`u${i}@${tag}.example`],
+          $sms: [`+1555555${String(i).padStart(4, '0')}`],
+        }),
+        201,
+        `upsert u${i} in ${tag}`,
+      );
     }
     json(
       t,
@@ -67,7 +78,11 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
     'workspace "default" holds data in every table before the reset',
   );
   const otherCountsBefore = rowCounts(app, otherKey);
-  t.equal((await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=default', undefined, 200)).entries.length, 2);
+  t.equal(
+    (await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=default', undefined, 200)).entries
+      .length,
+    2,
+  );
 
   const res = await admin(app, 'POST', '/_emulator/workspaces/default/reset');
   t.equal(res.statusCode, 204, 'reset answers 204');
@@ -82,16 +97,42 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   json(t, await api(app, 'GET', '/v1/object/teams/t1/', A), 404, 'an object is gone');
   const events = await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=default', undefined, 200);
   t.same(events.entries, [], 'its track events are gone');
-  const failures = await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal?kind=failures&workspace=default', undefined, 200);
+  const failures = await adminOk<{ entries: unknown[] }>(
+    t,
+    app,
+    'GET',
+    '/_emulator/journal?kind=failures&workspace=default',
+    undefined,
+    200,
+  );
   t.same(failures.entries, [], 'its rejected records are gone');
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
   t.same(exported.workspaces, [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [] }], 'its snapshot is empty');
 
   // The other workspace is untouched.
-  t.same(await adminOk(t, app, 'GET', '/_emulator/snapshot?workspace=other', undefined, 200), otherBefore, 'workspace "other" exports the same as before');
-  t.same(await listAllUsers(app, B, 50), { count: 22, ids: [...Array.from({ length: 20 }, (_, i) => `u${19 - i}`), 'bob', 'alice'] }, 'workspace "other" lists all 22 users');
-  const otherEvents = await adminOk<{ entries: { event: string }[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=other', undefined, 200);
-  t.same(otherEvents.entries.map((e) => e.event), ['Viewed', 'Bought'], 'workspace "other" keeps its track events');
+  t.same(
+    await adminOk(t, app, 'GET', '/_emulator/snapshot?workspace=other', undefined, 200),
+    otherBefore,
+    'workspace "other" exports the same as before',
+  );
+  t.same(
+    await listAllUsers(app, B, 50),
+    { count: 22, ids: [...Array.from({ length: 20 }, (_, i) => `u${19 - i}`), 'bob', 'alice'] },
+    'workspace "other" lists all 22 users',
+  );
+  const otherEvents = await adminOk<{ entries: { event: string }[] }>(
+    t,
+    app,
+    'GET',
+    '/_emulator/journal?kind=events&workspace=other',
+    undefined,
+    200,
+  );
+  t.same(
+    otherEvents.entries.map((e) => e.event),
+    ['Viewed', 'Bought'],
+    'workspace "other" keeps its track events',
+  );
 
   // New writes work right after, with no trace of the old data.
   const alice = json<WireUser>(t, await api(app, 'POST', '/v1/user/alice/', A, { fresh: true }), 201, 'upsert right after the reset');
@@ -100,12 +141,33 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   t.equal(alice.created_at, alice.updated_at, 'created now');
   const u1 = json<WireUser>(t, await signed(app, 'POST', '/v1/user/u1/', { $email: ['u1@a.example'] }, WS_A), 201, 'signed upsert');
   t.same(u1.$email, [{ value: 'u1@a.example', status: 'active', perma_status: 'active' }]);
-  json(t, await api(app, 'POST', '/v1/subscriber_list/', A, { list_id: 'newsletter', list_name: 'Again' }), 201, 'a list of the same id again');
-  const list = json<{ subscribers_count: number; list_name: string }>(t, await api(app, 'GET', '/v1/subscriber_list/newsletter/', A), 200, 'GET list');
+  json(
+    t,
+    await api(app, 'POST', '/v1/subscriber_list/', A, { list_id: 'newsletter', list_name: 'Again' }),
+    201,
+    'a list of the same id again',
+  );
+  const list = json<{ subscribers_count: number; list_name: string }>(
+    t,
+    await api(app, 'GET', '/v1/subscriber_list/newsletter/', A),
+    200,
+    'GET list',
+  );
   t.same([list.list_name, list.subscribers_count], ['Again', 0], 'the new list has no old members');
   json(t, await api(app, 'POST', '/event/', A, { distinct_id: 'alice', event: 'After', properties: {} }), 202, 'a track event');
-  const after = await adminOk<{ entries: { event: string }[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=default', undefined, 200);
-  t.same(after.entries.map((e) => e.event), ['After'], 'only the new event');
+  const after = await adminOk<{ entries: { event: string }[] }>(
+    t,
+    app,
+    'GET',
+    '/_emulator/journal?kind=events&workspace=default',
+    undefined,
+    200,
+  );
+  t.same(
+    after.entries.map((e) => e.event),
+    ['After'],
+    'only the new event',
+  );
   t.same(await listAllUsers(app, A), { count: 2, ids: ['u1', 'alice'] }, 'only the new users');
 
   // The background deletion leaves no row of the old data key anywhere.
@@ -116,7 +178,9 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
     'no rows of the old data key in any table',
   );
   t.same(orphans(app), { identities: 0, object_identities: 0, list_versions: 0, list_version_members: 0 }, 'no child rows left behind');
-  const identitiesOfOld = app.emulator.db.$client.prepare('select count(*) as n from identities where user_id not in (select id from users)').get() as { n: number };
+  const identitiesOfOld = app.emulator.db.$client
+    .prepare('select count(*) as n from identities where user_id not in (select id from users)')
+    .get() as { n: number };
   t.equal(identitiesOfOld.n, 0);
   t.same(rowCounts(app, otherKey), otherCountsBefore, 'the other workspace kept every row');
   const status = await adminOk<{ pending_deletions: number }>(t, app, 'GET', '/_emulator/status', undefined, 200);
@@ -127,7 +191,11 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
 t.test('a large workspace is emptied at once; the background deletion takes the rest', async (t) => {
   const app = await build(t, { validateResponses: false });
   const batch = (from: number) =>
-    Array.from({ length: 400 }, (_, i) => ({ $schema: '2', distinct_id: `bulk-${from + i}`, $user_operations: [{ $set: { i: from + i }, $append: { $email: `bulk-${from + i}@example.com` } }] }));
+    Array.from({ length: 400 }, (_, i) => ({
+      $schema: '2',
+      distinct_id: `bulk-${from + i}`,
+      $user_operations: [{ $set: { i: from + i }, $append: { $email: `bulk-${from + i}@example.com` } }],
+    }));
   for (let from = 0; from < 2400; from += 400) json(t, await api(app, 'POST', '/event/', A, batch(from)), 202, `batch from ${from}`);
   const oldKey = app.emulator.workspaces.get('default').dataKey;
   t.equal(rowsWhere(app, 'users', 'workspace', oldKey), 2400, '2400 users stored');

@@ -39,36 +39,70 @@ function tmpDir(t: Test): string {
 async function buildRichState(t: Test, app: FastifyInstance, extraKey: string): Promise<string> {
   const ok = async (method: 'GET' | 'POST' | 'PATCH', url: string, body: unknown, status: number, key = A) =>
     json(t, await api(app, method, url, key, body), status, `${method} ${url}`);
-  await ok('POST', '/v1/user/alice/', {
-    name: 'Alice',
-    address: { city: 'Paris', zip: '75001' },
-    tags: ['a', 'b'],
-    $email: ['alice@example.com'],
-    $sms: ['+15555550123'],
-    $whatsapp: ['+15555550124'],
-    $androidpush: ['android-token-1'],
-    $iospush: ['ios-token-1'],
-    $webpush: [{ endpoint: 'https://push.example.com/sub/1', keys: { p256dh: 'p256dh-1', auth: 'auth-1' } }],
-    $slack: [{ email: 'alice@example.com', access_token: 'xoxb-alice' }],
-    $ms_teams: [{ tenant_id: 'tenant-1', service_url: 'https://smba.trafficmanager.net/amer', conversation_id: '19:conv-1' }],
-    $timezone: 'Europe/Paris',
-    $preferred_language: 'fr',
-  }, 201);
+  await ok(
+    'POST',
+    '/v1/user/alice/',
+    {
+      name: 'Alice',
+      address: { city: 'Paris', zip: '75001' },
+      tags: ['a', 'b'],
+      $email: ['alice@example.com'],
+      $sms: ['+15555550123'],
+      $whatsapp: ['+15555550124'],
+      $androidpush: ['android-token-1'],
+      $iospush: ['ios-token-1'],
+      $webpush: [{ endpoint: 'https://push.example.com/sub/1', keys: { p256dh: 'p256dh-1', auth: 'auth-1' } }],
+      $slack: [{ email: 'alice@example.com', access_token: 'xoxb-alice' }],
+      $ms_teams: [{ tenant_id: 'tenant-1', service_url: 'https://smba.trafficmanager.net/amer', conversation_id: '19:conv-1' }],
+      $timezone: 'Europe/Paris',
+      $preferred_language: 'fr',
+    },
+    201,
+  );
   await ok('PATCH', '/v1/user/alice/', { operations: [{ $set: { edited: true } }, { $append: { $email: 'alice2@example.com' } }] }, 202);
-  await adminOk(t, app, 'POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' }, 200);
-  await adminOk(t, app, 'POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$sms', value: '+15555550123', outcome: 'soft_bounce' }, 200);
+  await adminOk(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    { distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' },
+    200,
+  );
+  await adminOk(
+    t,
+    app,
+    'POST',
+    '/_emulator/channel-status',
+    { distinct_id: 'alice', channel: '$sms', value: '+15555550123', outcome: 'soft_bounce' },
+    200,
+  );
   await ok('POST', '/v1/user/bob/', { name: 'Bob', $email: ['bob@example.com'] }, 201);
 
-  await ok('POST', '/v1/subscriber_list/', { list_id: 'newsletter', list_name: 'News', list_description: 'Weekly news', track_user_entry: true }, 201);
+  await ok(
+    'POST',
+    '/v1/subscriber_list/',
+    { list_id: 'newsletter', list_name: 'News', list_description: 'Weekly news', track_user_entry: true },
+    201,
+  );
   await ok('POST', '/v1/subscriber_list/', { list_id: 'empty-list', list_name: 'Empty' }, 201);
   await ok('POST', '/v1/subscriber_list/newsletter/subscriber/add/', { distinct_ids: ['alice', 'bob', 'not-a-user'] }, 201);
   const draft = (await ok('POST', '/v1/subscriber_list/newsletter/start_sync/', undefined, 201)) as { version_id: string };
   await ok('POST', `/v1/subscriber_list/newsletter/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ['carol', 'alice'] }, 201);
 
-  await ok('POST', '/v1/object/teams/t1/', { name: 'Team 1', $email: ['team@example.com'], $slack: [{ channel_id: 'C1', access_token: 'xoxb-team' }] }, 201);
+  await ok(
+    'POST',
+    '/v1/object/teams/t1/',
+    { name: 'Team 1', $email: ['team@example.com'], $slack: [{ channel_id: 'C1', access_token: 'xoxb-team' }] },
+    201,
+  );
   await ok('POST', '/v1/object/departments/d1/', { name: 'Dept 1' }, 201);
   await ok('POST', '/v1/object/teams/t1/subscription/', { recipients: ['alice', 'bob'], properties: { role: 'member' } }, 200);
-  await ok('POST', '/v1/object/departments/d1/subscription/', { recipients: [{ object_type: 'teams', id: 't1' }], properties: { since: 2024 } }, 200);
+  await ok(
+    'POST',
+    '/v1/object/departments/d1/subscription/',
+    { recipients: [{ object_type: 'teams', id: 't1' }], properties: { since: 2024 } },
+    200,
+  );
 
   // Another configured workspace, and a runtime one.
   await ok('POST', '/v1/user/alice/', { name: 'Alice in B', $email: ['alice@b.example'] }, 201, B);
@@ -83,7 +117,11 @@ async function buildRichState(t: Test, app: FastifyInstance, extraKey: string): 
  * members is a cursor over row ids, which a snapshot does not carry (old rows
  * still hold them while they are deleted), so it is left out of the comparison.
  */
-async function served(app: FastifyInstance, versionId: string, extraKey: string): Promise<Record<string, { status: number; body: string }>> {
+async function served(
+  app: FastifyInstance,
+  versionId: string,
+  extraKey: string,
+): Promise<Record<string, { status: number; body: string }>> {
   const urls: [string, string][] = [
     ['/v1/user/alice/', A],
     ['/v1/user/bob/', A],
@@ -125,22 +163,49 @@ t.test('export → import into a fresh server → export gives identical JSON, a
   // The document holds what was built.
   t.equal(doc.format, 'suprsend-emulator-snapshot');
   t.equal(doc.version, 1);
-  t.same(doc.workspaces.map((w) => w.name), ['default', 'other', 'extra'], 'every workspace, in order');
+  t.same(
+    doc.workspaces.map((w) => w.name),
+    ['default', 'other', 'extra'],
+    'every workspace, in order',
+  );
   const a = doc.workspaces[0]!;
-  t.same(a.users.map((u) => u.distinct_id), ['alice', 'bob'], 'users of default');
+  t.same(
+    a.users.map((u) => u.distinct_id),
+    ['alice', 'bob'],
+    'users of default',
+  );
   const alice = a.users[0]!;
   t.same(
     [...new Set(alice.identities.map((i) => i.channel))].sort(),
     ['$androidpush', '$email', '$inbox', '$iospush', '$ms_teams', '$slack', '$sms', '$webpush', '$whatsapp'],
     'alice has identities on every channel',
   );
-  t.match(alice.identities.find((i) => i.value === 'alice@example.com'), { status: 'inactive', perma_status: 'disabled' }, 'the hard bounce is in the snapshot');
-  t.match(alice.identities.find((i) => i.value === '+15555550123'), { status: 'inactive', perma_status: 'active' }, 'the soft bounce too');
+  t.match(
+    alice.identities.find((i) => i.value === 'alice@example.com'),
+    { status: 'inactive', perma_status: 'disabled' },
+    'the hard bounce is in the snapshot',
+  );
+  t.match(
+    alice.identities.find((i) => i.value === '+15555550123'),
+    { status: 'inactive', perma_status: 'active' },
+    'the soft bounce too',
+  );
   t.same(a.lists.map((l) => l.list_id).sort(), ['empty-list', 'newsletter']);
   const news = a.lists.find((l) => l.list_id === 'newsletter')!;
-  t.same(news.members.map((m) => m.distinct_id), ['alice', 'bob', 'not-a-user'], 'list members');
-  t.same(news.drafts.map((d) => [d.version_id, d.members.map((m) => m.distinct_id)]), [[versionId, ['carol', 'alice']]], 'the draft with its members');
-  t.same(a.objects.map((o) => `${o.object_type}/${o.id}`), ['teams/t1', 'departments/d1']);
+  t.same(
+    news.members.map((m) => m.distinct_id),
+    ['alice', 'bob', 'not-a-user'],
+    'list members',
+  );
+  t.same(
+    news.drafts.map((d) => [d.version_id, d.members.map((m) => m.distinct_id)]),
+    [[versionId, ['carol', 'alice']]],
+    'the draft with its members',
+  );
+  t.same(
+    a.objects.map((o) => `${o.object_type}/${o.id}`),
+    ['teams/t1', 'departments/d1'],
+  );
   t.same(
     a.subscriptions.map((s) => [`${s.object.object_type}/${s.object.id}`, s.subscriber, s.properties]),
     [
@@ -150,20 +215,31 @@ t.test('export → import into a fresh server → export gives identical JSON, a
     ],
     'user and child-object subscriptions',
   );
-  t.same(doc.workspaces[2]!.users.map((u) => u.distinct_id), ['x1'], 'the runtime workspace');
+  t.same(
+    doc.workspaces[2]!.users.map((u) => u.distinct_id),
+    ['x1'],
+    'the runtime workspace',
+  );
   t.notOk(exportRes.body.includes(extra.secret) || exportRes.body.includes(extra.api_keys[0]!), 'a snapshot carries no credentials');
 
   const before = await served(first, versionId, extra.api_keys[0]!);
-  t.ok(Object.values(before).every((r) => r.status === 200), 'every read answers 200 on the first server');
+  t.ok(
+    Object.values(before).every((r) => r.status === 200),
+    'every read answers 200 on the first server',
+  );
 
   // Into a fresh server.
   const second = await build(t);
   const imported = await adminOk<{ imported: unknown[] }>(t, second, 'POST', '/_emulator/snapshot', doc, 200);
-  t.same(imported.imported, [
-    { name: 'default', users: 2, lists: 2, objects: 2, subscriptions: 3 },
-    { name: 'other', users: 1, lists: 0, objects: 1, subscriptions: 0 },
-    { name: 'extra', users: 1, lists: 0, objects: 0, subscriptions: 0 },
-  ], 'import answers what it imported');
+  t.same(
+    imported.imported,
+    [
+      { name: 'default', users: 2, lists: 2, objects: 2, subscriptions: 3 },
+      { name: 'other', users: 1, lists: 0, objects: 1, subscriptions: 0 },
+      { name: 'extra', users: 1, lists: 0, objects: 0, subscriptions: 0 },
+    ],
+    'import answers what it imported',
+  );
   const extra2 = await adminOk<WireWorkspace>(t, second, 'GET', '/_emulator/workspaces/extra', undefined, 200);
   t.equal(extra2.origin, 'runtime', 'a workspace missing from the server is created');
 
@@ -178,18 +254,42 @@ t.test('export → import into a fresh server → export gives identical JSON, a
     t.same(JSON.parse(got.body), JSON.parse(res.body), `${what}: same body`);
   }
   const aliceUser = JSON.parse(after['A /v1/user/alice/']!.body) as WireUser;
-  t.same(aliceUser.$email, [
-    { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
-    { value: 'alice2@example.com', status: 'active', perma_status: 'active' },
-  ], 'the bounced identity is served as bounced');
+  t.same(
+    aliceUser.$email,
+    [
+      { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
+      { value: 'alice2@example.com', status: 'active', perma_status: 'active' },
+    ],
+    'the bounced identity is served as bounced',
+  );
 
   // The imported state keeps working: an edit, a new list member, a new subscription.
   json(t, await api(second, 'PATCH', '/v1/user/bob/', A, { operations: [{ $set: { after: 1 } }] }), 202, 'edit an imported user');
-  json(t, await api(second, 'POST', '/v1/subscriber_list/newsletter/subscriber/add/', A, { distinct_ids: ['dave'] }), 201, 'add to an imported list');
-  const members = json<{ results: { distinct_id: string }[] }>(t, await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A), 200, 'members');
+  json(
+    t,
+    await api(second, 'POST', '/v1/subscriber_list/newsletter/subscriber/add/', A, { distinct_ids: ['dave'] }),
+    201,
+    'add to an imported list',
+  );
+  const members = json<{ results: { distinct_id: string }[] }>(
+    t,
+    await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A),
+    200,
+    'members',
+  );
   t.same(members.results.map((m) => m.distinct_id).sort(), ['alice', 'bob', 'dave', 'not-a-user']);
-  json(t, await api(second, 'PATCH', `/v1/subscriber_list/newsletter/version/${versionId}/finish_sync/`, A), 201, 'publish the imported draft');
-  const published = json<{ results: { distinct_id: string }[] }>(t, await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A), 200, 'members after publish');
+  json(
+    t,
+    await api(second, 'PATCH', `/v1/subscriber_list/newsletter/version/${versionId}/finish_sync/`, A),
+    201,
+    'publish the imported draft',
+  );
+  const published = json<{ results: { distinct_id: string }[] }>(
+    t,
+    await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A),
+    200,
+    'members after publish',
+  );
   t.same(published.results.map((m) => m.distinct_id).sort(), ['alice', 'carol'], "the draft's members");
 });
 
@@ -217,7 +317,12 @@ t.test('export of one workspace', async (t) => {
   await adminOk(t, app, 'POST', '/_emulator/snapshot', snapshotOf(richWorkspace('default', 'a'), richWorkspace('other', 'b')), 200);
   const one = await adminOk<SnapshotDoc>(t, app, 'GET', '/_emulator/snapshot?workspace=other', undefined, 200);
   t.same(one, snapshotOf(richWorkspace('other', 'b')), 'only that workspace, exactly as imported');
-  const err = json<{ code: number; message: string }>(t, await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'), 404, 'unknown workspace');
+  const err = json<{ code: number; message: string }>(
+    t,
+    await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'),
+    404,
+    'unknown workspace',
+  );
   t.same(err, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -232,7 +337,14 @@ t.test('an import replaces the workspaces it names and leaves the others alone',
   const alice = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'and serves the imported one');
   t.same(alice.properties, { name: 'Alice a', plan: 'gold', address: { city: 'Paris' } });
   t.same(alice.$email, [{ value: 'alice@a.example', status: 'inactive', perma_status: 'disabled' }]);
-  t.same(alice.$webpush, [{ value: { endpoint: 'https://push.example.com/a', keys: { p256dh: 'p', auth: 'a' } }, id_provider: 'vapid', status: 'active', perma_status: 'active' }]);
+  t.same(alice.$webpush, [
+    {
+      value: { endpoint: 'https://push.example.com/a', keys: { p256dh: 'p', auth: 'a' } },
+      id_provider: 'vapid',
+      status: 'active',
+      perma_status: 'active',
+    },
+  ]);
   t.equal(alice.created_at, T0, 'timestamps come from the snapshot');
   t.equal((await admin(app, 'GET', '/_emulator/snapshot?workspace=other')).body, otherBefore, 'the other workspace is untouched');
 });
@@ -332,8 +444,17 @@ t.test('an identity key given in a snapshot is not trusted: equality stays struc
   t.equal(res.statusCode, 200, 'imported: the key is not part of the format and is derived from the value');
   // The identity must behave as bob@k.example (no duplicate on a second add).
   const bob = json<WireUser>(t, await api(app, 'POST', '/v1/user/bob/', A, { $email: ['bob@k.example'] }), 201, 'add the same email again');
-  t.same(bob.$email?.map((i) => i.value), ['bob@k.example'], 'one identity, not two');
-  const removed = json<WireUser>(t, await api(app, 'PATCH', '/v1/user/bob/', A, { operations: [{ $remove: { $email: 'bob@k.example' } }] }), 202, 'remove it');
+  t.same(
+    bob.$email?.map((i) => i.value),
+    ['bob@k.example'],
+    'one identity, not two',
+  );
+  const removed = json<WireUser>(
+    t,
+    await api(app, 'PATCH', '/v1/user/bob/', A, { operations: [{ $remove: { $email: 'bob@k.example' } }] }),
+    202,
+    'remove it',
+  );
   t.equal(removed.$email?.length ?? 0, 0, 'and removing it removes it');
 });
 
@@ -356,11 +477,20 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
   const bob = json<WireUser>(t, await api(seeded, 'GET', '/v1/user/bob/', A), 200, 'bob is served');
   t.same(bob.properties, { name: 'Bob' });
   const extraSeeded = await adminOk<WireWorkspace>(t, seeded, 'GET', '/_emulator/workspaces/extra', undefined, 200);
-  const x1 = json<WireUser>(t, await api(seeded, 'GET', '/v1/user/x1/', extraSeeded.api_keys[0]!), 200, 'a workspace only the seed names is created');
+  const x1 = json<WireUser>(
+    t,
+    await api(seeded, 'GET', '/v1/user/x1/', extraSeeded.api_keys[0]!),
+    200,
+    'a workspace only the seed names is created',
+  );
   t.same(x1.properties, { name: 'X' });
-  const draft = json<{ version_id: string; subscribers_count: number }>(t, await api(seeded, 'GET', `/v1/subscriber_list/newsletter/version/${versionId}/`, A), 200, 'the draft');
+  const draft = json<{ version_id: string; subscribers_count: number }>(
+    t,
+    await api(seeded, 'GET', `/v1/subscriber_list/newsletter/version/${versionId}/`, A),
+    200,
+    'the draft',
+  );
   t.same([draft.version_id, draft.subscribers_count], [versionId, 2]);
-
 });
 
 t.test('SEED_PATH on a file database: every start begins from the seed', async (t) => {
@@ -395,7 +525,13 @@ t.test('a bad seed file stops the start with a message naming SEED_PATH', async 
     return path;
   };
   const badDoc = richWorkspace('default', 'x');
-  badDoc.subscriptions.push({ object: { object_type: 'teams', id: 'ghost' }, subscriber: { distinct_id: 'alice' }, properties: {}, created_at: T0, updated_at: T0 });
+  badDoc.subscriptions.push({
+    object: { object_type: 'teams', id: 'ghost' },
+    subscriber: { distinct_id: 'alice' },
+    properties: {},
+    created_at: T0,
+    updated_at: T0,
+  });
   const seeds: [string, string, RegExp][] = [
     ['a missing file', join(dir, 'missing.json'), /cannot read/],
     ['not JSON', write('broken.json', '{"format": "suprsend-emulator-snapshot", '), /cannot read/],

@@ -54,9 +54,23 @@ t.test('creating a workspace with generated credentials', async (t) => {
   t.not(second.api_keys[0], ws.api_keys[0]);
 
   // The generated credentials work: API key as Bearer, and an SDK signature.
-  const created = json<WireUser>(t, await api(app, 'POST', '/v1/user/u1/', ws.api_keys[0]!, { name: 'One' }), 201, 'upsert with the API key');
-  t.same(created.$inbox, [{ value: inboxOf('u1', ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }], '$inbox made with the generated inbox secret');
-  const got = json<WireUser>(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)), 200, 'GET signed with the key and secret');
+  const created = json<WireUser>(
+    t,
+    await api(app, 'POST', '/v1/user/u1/', ws.api_keys[0]!, { name: 'One' }),
+    201,
+    'upsert with the API key',
+  );
+  t.same(
+    created.$inbox,
+    [{ value: inboxOf('u1', ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }],
+    '$inbox made with the generated inbox secret',
+  );
+  const got = json<WireUser>(
+    t,
+    await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)),
+    200,
+    'GET signed with the key and secret',
+  );
   t.same(got.properties, { name: 'One' });
   json(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(second)), 404, 'the other new workspace does not see u1');
   json(t, await api(app, 'GET', '/v1/user/u1/', WS_A.api_keys[0]!), 404, 'the configured workspace does not see u1');
@@ -75,7 +89,12 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   const ws = await createWorkspace(t, app, chosen);
   t.same(ws, { ...chosen, origin: 'runtime' }, 'answers exactly what was chosen');
 
-  const user = json<WireUser>(t, await api(app, 'POST', '/v1/user/u1/', 'suite_1_api_key_b', { $email: ['u1@example.com'] }), 201, 'second API key works');
+  const user = json<WireUser>(
+    t,
+    await api(app, 'POST', '/v1/user/u1/', 'suite_1_api_key_b', { $email: ['u1@example.com'] }),
+    201,
+    'second API key works',
+  );
   t.equal(user.$inbox?.length ?? 0, 0, 'inbox: false gives new users no $inbox');
   t.same(user.$email, [{ value: 'u1@example.com', status: 'active', perma_status: 'active' }]);
 
@@ -89,13 +108,30 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
     ],
   );
   const a = list.workspaces[0]!;
-  t.same(a, { name: WS_A.name, key: WS_A.key, secret: WS_A.secret, api_keys: WS_A.api_keys, inbox_secret: WS_A.inbox_secret, inbox: true, origin: 'config' }, 'a configured workspace with its credentials');
+  t.same(
+    a,
+    {
+      name: WS_A.name,
+      key: WS_A.key,
+      secret: WS_A.secret,
+      api_keys: WS_A.api_keys,
+      inbox_secret: WS_A.inbox_secret,
+      inbox: true,
+      origin: 'config',
+    },
+    'a configured workspace with its credentials',
+  );
 
   const one = await adminOk<WireWorkspace>(t, app, 'GET', '/_emulator/workspaces/suite-1', undefined, 200);
   t.same(one, { ...chosen, origin: 'runtime' });
   const other = await adminOk<WireWorkspace>(t, app, 'GET', '/_emulator/workspaces/other', undefined, 200);
   t.equal(other.key, WS_B.key);
-  const missing = json<{ code: number; message: string }>(t, await admin(app, 'GET', '/_emulator/workspaces/nope'), 404, 'unknown workspace');
+  const missing = json<{ code: number; message: string }>(
+    t,
+    await admin(app, 'GET', '/_emulator/workspaces/nope'),
+    404,
+    'unknown workspace',
+  );
   t.same(missing, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -139,8 +175,14 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   const app = await build(t);
   const ws = await createWorkspace(t, app, { name: 'doomed' });
   const key = ws.api_keys[0]!;
-  for (const id of ['d1', 'd2', 'd3']) json(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
-  json(t, await api(app, 'POST', '/event/', key, [{ distinct_id: 'd1', event: 'Bought', properties: { n: 1 } }, { bogus: true }]), 202, 'an event and a failed record');
+  for (const id of ['d1', 'd2', 'd3'])
+    json(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
+  json(
+    t,
+    await api(app, 'POST', '/event/', key, [{ distinct_id: 'd1', event: 'Bought', properties: { n: 1 } }, { bogus: true }]),
+    202,
+    'an event and a failed record',
+  );
   json(t, await api(app, 'POST', '/v1/user/keep/', WS_A.api_keys[0]!, { name: 'keep' }), 201, 'data in a configured workspace');
   const dataKey = app.emulator.workspaces.get('doomed').dataKey;
   t.equal(rowsWhere(app, 'users', 'workspace', dataKey), 3, 'three users stored');
@@ -151,7 +193,11 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
 
   json(t, await admin(app, 'GET', '/_emulator/workspaces/doomed'), 404, 'GET after drop');
   const list = await adminOk<{ workspaces: WireWorkspace[] }>(t, app, 'GET', '/_emulator/workspaces', undefined, 200);
-  t.same(list.workspaces.map((w) => w.name), ['default', 'other'], 'no longer listed');
+  t.same(
+    list.workspaces.map((w) => w.name),
+    ['default', 'other'],
+    'no longer listed',
+  );
   json(t, await api(app, 'GET', '/v1/user/d1/', key), 401, 'its API key is refused');
   json(t, await signed(app, 'GET', '/v1/user/d1/', undefined, asConfig(ws)), 401, 'its signature is refused');
   json(t, await admin(app, 'DELETE', '/_emulator/workspaces/doomed'), 404, 'dropping it again');
@@ -178,7 +224,12 @@ t.test('configured workspaces cannot be dropped', async (t) => {
   const app = await build(t);
   json(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
   for (const name of ['default', 'other']) {
-    const err = json<{ code: number; message: string }>(t, await admin(app, 'DELETE', `/_emulator/workspaces/${name}`), 409, `drop ${name}`);
+    const err = json<{ code: number; message: string }>(
+      t,
+      await admin(app, 'DELETE', `/_emulator/workspaces/${name}`),
+      409,
+      `drop ${name}`,
+    );
     t.match(err.message, /configuration/, 'says why');
   }
   json(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
@@ -257,7 +308,11 @@ async function runSuite(t: Test, baseUrl: string, tag: string): Promise<SuiteRes
   for (let i = 0; i < 3; i++) await sdk.users.upsert(`${tag}-only-${i}`, { suite: tag, phase: 2 });
   const afterReset = await listAll();
   const user0 = (await sdk.users.get('user-0')) as WireUser;
-  const events = await adminFetch<{ entries: { event: string }[] }>(baseUrl, 'GET', `/_emulator/journal?kind=events&workspace=suite-${tag}`);
+  const events = await adminFetch<{ entries: { event: string }[] }>(
+    baseUrl,
+    'GET',
+    `/_emulator/journal?kind=events&workspace=suite-${tag}`,
+  );
   return { workspace: ws.name, beforeReset, afterReset, user0, trackCount: events.body.entries.length };
 }
 
@@ -268,8 +323,15 @@ t.test('two test suites at the same time on one server, each in its own workspac
 
   const [alpha, beta] = await Promise.all([runSuite(t, baseUrl, 'alpha'), runSuite(t, baseUrl, 'beta')]);
   const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`).sort();
-  for (const [tag, r] of [['alpha', alpha], ['beta', beta]] as const) {
-    t.same(r.beforeReset, { count: USERS, ids: userIds, suites: [tag] }, `${tag}: before its reset, exactly its ${USERS} users, all its own`);
+  for (const [tag, r] of [
+    ['alpha', alpha],
+    ['beta', beta],
+  ] as const) {
+    t.same(
+      r.beforeReset,
+      { count: USERS, ids: userIds, suites: [tag] },
+      `${tag}: before its reset, exactly its ${USERS} users, all its own`,
+    );
     t.same(
       r.afterReset,
       { count: 7, ids: [`${tag}-only-0`, `${tag}-only-1`, `${tag}-only-2`, 'user-0', 'user-1', 'user-2', 'user-3'].sort(), suites: [tag] },
@@ -308,7 +370,12 @@ t.test('a created workspace survives a restart on a file database', async (t) =>
   const first = await buildApp(config);
   const ws = await createWorkspace(t, first, { name: 'persisted' });
   const resetMe = await createWorkspace(t, first, { name: 'reset-me' });
-  json(t, await api(first, 'POST', '/v1/user/p1/', ws.api_keys[0]!, { name: 'P1', $email: ['p1@example.com'] }), 201, 'user in the new workspace');
+  json(
+    t,
+    await api(first, 'POST', '/v1/user/p1/', ws.api_keys[0]!, { name: 'P1', $email: ['p1@example.com'] }),
+    201,
+    'user in the new workspace',
+  );
   json(t, await api(first, 'POST', '/v1/user/r1/', resetMe.api_keys[0]!, { name: 'R1' }), 201, 'user in the other new workspace');
   json(t, await admin(first, 'POST', '/_emulator/workspaces/reset-me/reset'), 204, 'reset it');
   const p1Before = json<WireUser>(t, await api(first, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'p1 before restart');
@@ -317,8 +384,16 @@ t.test('a created workspace survives a restart on a file database', async (t) =>
   const second = await buildApp(config);
   t.teardown(() => second.close());
   const listed = await adminOk<{ workspaces: WireWorkspace[] }>(t, second, 'GET', '/_emulator/workspaces', undefined, 200);
-  t.same(listed.workspaces.map((w) => w.name), ['default', 'other', 'persisted', 'reset-me'], 'both created workspaces are back');
-  t.same(listed.workspaces.find((w) => w.name === 'persisted'), ws, 'with the same credentials and origin');
+  t.same(
+    listed.workspaces.map((w) => w.name),
+    ['default', 'other', 'persisted', 'reset-me'],
+    'both created workspaces are back',
+  );
+  t.same(
+    listed.workspaces.find((w) => w.name === 'persisted'),
+    ws,
+    'with the same credentials and origin',
+  );
   const p1After = json<WireUser>(t, await api(second, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'its API key still works');
   t.same(p1After, p1Before, 'and its data is still there');
   json(t, await signed(second, 'GET', '/v1/user/p1/', undefined, asConfig(ws)), 200, 'its signature still works');

@@ -36,7 +36,7 @@ interface Server {
 /** A fresh emulator on 127.0.0.1 with SDK clients for both workspaces, configured as from the command line. */
 async function startServer(t: Test): Promise<Server> {
   const { baseUrl } = await listening(t, { validateResponses: false });
-  const control = async <T,>(method: string, path: string, body?: unknown) => {
+  const control = async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -57,23 +57,57 @@ const slack = { email: 'alice@example.com', access_token: 'xoxb-alice' };
 
 t.test('a simulated bounce is what the SDK users.get sees', async (t) => {
   const { sdk, control } = await startServer(t);
-  await sdk.users.upsert('alice', { name: 'Alice', $email: ['alice@example.com', 'alice@work.example'], $sms: ['+15555550123'], $slack: [slack] });
+  await sdk.users.upsert('alice', {
+    name: 'Alice',
+    $email: ['alice@example.com', 'alice@work.example'],
+    $sms: ['+15555550123'],
+    $slack: [slack],
+  });
 
-  const hard = await control<WireUser>('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' });
+  const hard = await control<WireUser>('POST', '/_emulator/channel-status', {
+    distinct_id: 'alice',
+    channel: '$email',
+    value: 'alice@example.com',
+    outcome: 'hard_bounce',
+  });
   t.equal(hard.status, 200, 'hard bounce accepted');
   let user = (await sdk.users.get('alice')) as WireUser;
-  t.same(user.$email, [
-    { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
-    { value: 'alice@work.example', status: 'active', perma_status: 'active' },
-  ], 'hard bounce: status inactive, perma_status disabled on that identity');
+  t.same(
+    user.$email,
+    [
+      { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' },
+      { value: 'alice@work.example', status: 'active', perma_status: 'active' },
+    ],
+    'hard bounce: status inactive, perma_status disabled on that identity',
+  );
   t.same(user.$sms, [{ value: '+15555550123', status: 'active', perma_status: 'active' }], 'other channels untouched');
   t.same(hard.body, user, 'the control plane answered the user as the API shows it');
 
-  t.equal((await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$sms', value: '+15555550123', outcome: 'soft_bounce' })).status, 200);
+  t.equal(
+    (
+      await control('POST', '/_emulator/channel-status', {
+        distinct_id: 'alice',
+        channel: '$sms',
+        value: '+15555550123',
+        outcome: 'soft_bounce',
+      })
+    ).status,
+    200,
+  );
   user = (await sdk.users.get('alice')) as WireUser;
   t.same(user.$sms, [{ value: '+15555550123', status: 'inactive', perma_status: 'active' }], 'soft bounce: inactive, perma_status kept');
 
-  t.equal((await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$slack', value: { access_token: 'xoxb-alice', email: 'alice@example.com' }, outcome: 'hard_bounce' })).status, 200);
+  t.equal(
+    (
+      await control('POST', '/_emulator/channel-status', {
+        distinct_id: 'alice',
+        channel: '$slack',
+        value: { access_token: 'xoxb-alice', email: 'alice@example.com' },
+        outcome: 'hard_bounce',
+      })
+    ).status,
+    200,
+  );
   user = (await sdk.users.get('alice')) as WireUser;
   t.same(user.$slack, [{ value: slack, status: 'inactive', perma_status: 'disabled' }], 'an object-valued identity');
 
@@ -82,26 +116,53 @@ t.test('a simulated bounce is what the SDK users.get sees', async (t) => {
     ['$sms', '+15555550123'],
     ['$slack', slack],
   ] as const) {
-    t.equal((await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel, value, outcome: 'reactivate' })).status, 200, `reactivate ${channel}`);
+    t.equal(
+      (await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel, value, outcome: 'reactivate' })).status,
+      200,
+      `reactivate ${channel}`,
+    );
   }
   user = (await sdk.users.get('alice')) as WireUser;
   for (const channel of ['$email', '$sms', '$slack'] as const) {
-    t.ok(user[channel]!.every((i) => i.status === 'active' && i.perma_status === 'active'), `${channel}: active/active again`);
+    t.ok(
+      user[channel]!.every((i) => i.status === 'active' && i.perma_status === 'active'),
+      `${channel}: active/active again`,
+    );
   }
 
   // The SDK's own edits keep working on a bounced identity's user.
-  await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$email', value: 'alice@example.com', outcome: 'hard_bounce' });
+  await control('POST', '/_emulator/channel-status', {
+    distinct_id: 'alice',
+    channel: '$email',
+    value: 'alice@example.com',
+    outcome: 'hard_bounce',
+  });
   const edit = sdk.users.get_edit_instance('alice');
   edit.set({ plan: 'pro' });
   const edited = (await sdk.users.edit(edit)) as WireUser;
   t.equal(edited.properties.plan, 'pro');
   t.same(edited.$email?.[0], { value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' }, 'an edit keeps the bounce');
 
-  const ghost = await control<{ code: number; message: string }>('POST', '/_emulator/channel-status', { distinct_id: 'ghost', channel: '$email', value: 'x@example.com', outcome: 'hard_bounce' });
+  const ghost = await control<{ code: number; message: string }>('POST', '/_emulator/channel-status', {
+    distinct_id: 'ghost',
+    channel: '$email',
+    value: 'x@example.com',
+    outcome: 'hard_bounce',
+  });
   t.same([ghost.status, ghost.body.message], [404, "user [distinct_id: 'ghost'] not found"], 'unknown user: 404');
-  const noIdentity = await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$email', value: 'nobody@example.com', outcome: 'hard_bounce' });
+  const noIdentity = await control('POST', '/_emulator/channel-status', {
+    distinct_id: 'alice',
+    channel: '$email',
+    value: 'nobody@example.com',
+    outcome: 'hard_bounce',
+  });
   t.equal(noIdentity.status, 404, 'unknown identity: 404');
-  const badChannel = await control('POST', '/_emulator/channel-status', { distinct_id: 'alice', channel: '$pigeon', value: 'x', outcome: 'hard_bounce' });
+  const badChannel = await control('POST', '/_emulator/channel-status', {
+    distinct_id: 'alice',
+    channel: '$pigeon',
+    value: 'x',
+    outcome: 'hard_bounce',
+  });
   t.equal(badChannel.status, 400, 'bad channel: 400');
 });
 
@@ -136,7 +197,11 @@ t.test("a fault rule makes the SDK's users.get fail with the chosen status, then
   const ok = (await sdk.track('alice', 'Bought', { n: 2 })) as { success: boolean };
   t.equal(ok.success, true, 'the next track goes through');
   const events = await control<{ entries: { properties: { n: number } }[] }>('GET', '/_emulator/journal?kind=events');
-  t.same(events.body.entries.map((e) => e.properties.n), [2], 'only the second event was stored');
+  t.same(
+    events.body.entries.map((e) => e.properties.n),
+    [2],
+    'only the second event was stored',
+  );
 });
 
 t.test('a workspace-scoped rule only hits that workspace; a delay delays the SDK', async (t) => {

@@ -309,10 +309,15 @@ t.test('legacy supr_client.user.get_instance(...).save()', async (t) => {
 t.test('track_event with the SDK Event is stored', async (t) => {
   const { app, client } = await startServer(t);
   const before = Date.now();
-  const event = new Event('track-user', 'order_placed', { amount: 42, items: ['a', 'b'], nested: { k: 'v' } }, {
-    idempotency_key: 'idem-1',
-    tenant_id: 'tenant-1',
-  });
+  const event = new Event(
+    'track-user',
+    'order_placed',
+    { amount: 42, items: ['a', 'b'], nested: { k: 'v' } },
+    {
+      idempotency_key: 'idem-1',
+      tenant_id: 'tenant-1',
+    },
+  );
   const result = await client.track_event(event);
   const after = Date.now();
   t.strictSame(result, { success: true, status: 'success', status_code: 202, message: 'Accepted' });

@@ -197,5 +197,9 @@ t.test('the SDK reads the long-form error message of a list 400', async (t) => {
   t.match(err?.message, /^400: \{"list_id": \[".+"\]\}$/, 'message is the JSON of the field errors');
   const tooLong = await rejectionOf(sdk.subscriber_lists.create({ list_id: 'x'.repeat(65) }));
   t.equal(tooLong?.message, '400: {"list_id": ["Ensure this field has no more than 64 characters."]}');
-  t.strictSame((await sdk.subscriber_lists.get_all()) as object, { meta: { count: 0, limit: 20, offset: 0 }, results: [] }, 'nothing was created');
+  t.strictSame(
+    (await sdk.subscriber_lists.get_all()) as object,
+    { meta: { count: 0, limit: 20, offset: 0 }, results: [] },
+    'nothing was created',
+  );
 });

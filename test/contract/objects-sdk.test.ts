@@ -61,7 +61,9 @@ const active = (value: Identity['value']): Identity => ({ value, status: 'active
 /** The `$inbox` of a new object: base64url(HMAC-SHA256(inbox secret, "<type>/<id>")) with each part percent-encoded. */
 const objectInbox = (type: string, id: string): Identity[] => [
   {
-    value: createHmac('sha256', WS_A.inbox_secret!).update(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`, 'utf8').digest('base64url'),
+    value: createHmac('sha256', WS_A.inbox_secret!)
+      .update(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`, 'utf8')
+      .digest('base64url'),
     id_provider: 'suprsend',
     status: 'active',
     perma_status: 'active',
@@ -126,15 +128,26 @@ t.test('objects.upsert, get, edit (ObjectEdit and payload), list', async (t) => 
   await sdk.objects.upsert('departments', 'sales', {});
   await sdk.objects.upsert('departments', 'ops', {});
   const first = (await sdk.objects.list('departments', { limit: 2 })) as { meta: Meta; results: WireObject[] };
-  t.same(first.results.map((o) => o.id), ['ops', 'sales'], 'newest first');
+  t.same(
+    first.results.map((o) => o.id),
+    ['ops', 'sales'],
+    'newest first',
+  );
   t.same({ ...first.meta, after: null }, { count: 3, limit: 2, has_prev: false, before: null, has_next: true, after: null });
   t.same(first.results[0]!.$inbox, objectInbox('departments', 'ops'), 'listed objects carry channels');
   const second = (await sdk.objects.list('departments', { limit: 2, after: first.meta.after! })) as { meta: Meta; results: WireObject[] };
-  t.same(second.results.map((o) => o.id), ['engineering']);
+  t.same(
+    second.results.map((o) => o.id),
+    ['engineering'],
+  );
   t.equal(second.meta.has_next, false);
   t.equal(second.meta.has_prev, true);
   const back = (await sdk.objects.list('departments', { limit: 2, before: second.meta.before! })) as { meta: Meta; results: WireObject[] };
-  t.same(back.results.map((o) => o.id), ['ops', 'sales'], 'before leads back to the first page');
+  t.same(
+    back.results.map((o) => o.id),
+    ['ops', 'sales'],
+    'before leads back to the first page',
+  );
 });
 
 t.test('type and id with spaces, slashes and unicode survive encodeURIComponent and the signature', async (t) => {
@@ -149,9 +162,15 @@ t.test('type and id with spaces, slashes and unicode survive encodeURIComponent 
   await sdk.objects.upsert('teams', 'a/b', {});
   await sdk.objects.create_subscriptions(type, id, { recipients: ['user with space', { id: 'a/b', object_type: 'teams' }] });
   const subs = (await sdk.objects.get_subscriptions(type, id)) as { results: Subscriber[] };
-  t.same(subs.results.map((s) => s.user?.distinct_id ?? s.object?.id), ['a/b', 'user with space']);
+  t.same(
+    subs.results.map((s) => s.user?.distinct_id ?? s.object?.id),
+    ['a/b', 'user with space'],
+  );
   const parents = (await sdk.objects.get_objects_subscribed_to('teams', 'a/b')) as { results: SubscribedTo[] };
-  t.same(parents.results.map((p) => [p.object.object_type, p.object.id]), [[type, id]]);
+  t.same(
+    parents.results.map((p) => [p.object.object_type, p.object.id]),
+    [[type, id]],
+  );
   await sdk.objects.delete(type, id);
   const gone = await rejectionOf(sdk.objects.get(type, id));
   t.equal(gone?.message, `404: object '${type}/${id}' not found`);
@@ -174,7 +193,10 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
     t.same(item.properties, { role: 'developer' });
     t.match(item.created_at, TIMESTAMP);
   }
-  t.same(created.results.map((r) => r.user?.distinct_id ?? null), ['alice', 'bob', null]);
+  t.same(
+    created.results.map((r) => r.user?.distinct_id ?? null),
+    ['alice', 'bob', null],
+  );
   t.same(created.results[2]!.object, {
     id: 'frontend',
     object_type: 'teams',
@@ -186,7 +208,10 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   t.same(bob.$email, [active('bob@example.com')]);
   t.equal(((await sdk.users.get('alice')) as { distinct_id: string }).distinct_id, 'alice', 'the distinct_id was created as a user');
 
-  await sdk.objects.create_subscriptions('departments', 'eng', { recipients: ['alice', { id: 'frontend', object_type: 'teams' }], properties: { level: 2 } });
+  await sdk.objects.create_subscriptions('departments', 'eng', {
+    recipients: ['alice', { id: 'frontend', object_type: 'teams' }],
+    properties: { level: 2 },
+  });
   // Subscribing again replaces the properties.
   await sdk.objects.create_subscriptions('teams', 'devs', { recipients: ['alice'], properties: { role: 'lead' } });
 
@@ -214,7 +239,9 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   );
   t.equal(parents.meta.count, 2);
 
-  const removed = await sdk.objects.delete_subscriptions('teams', 'devs', { recipients: ['bob', { object_type: 'teams', id: 'frontend' }] });
+  const removed = await sdk.objects.delete_subscriptions('teams', 'devs', {
+    recipients: ['bob', { object_type: 'teams', id: 'frontend' }],
+  });
   t.same(removed, { success: true, status_code: 204 });
   t.equal(((await sdk.objects.get('teams', 'devs')) as WireObject).subscriptions_count, 1);
 
@@ -225,8 +252,14 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   t.same(
     mine.results.map(({ created_at, updated_at, ...rest }) => rest),
     [
-      { properties: { level: 2 }, object: { id: 'eng', object_type: 'departments', properties: { floor: 3 }, subscriptions_count: 2, updated_at: eng.updated_at } },
-      { properties: { role: 'lead' }, object: { id: 'devs', object_type: 'teams', properties: { name: 'Devs' }, subscriptions_count: 1, updated_at: devs.updated_at } },
+      {
+        properties: { level: 2 },
+        object: { id: 'eng', object_type: 'departments', properties: { floor: 3 }, subscriptions_count: 2, updated_at: eng.updated_at },
+      },
+      {
+        properties: { role: 'lead' },
+        object: { id: 'devs', object_type: 'teams', properties: { name: 'Devs' }, subscriptions_count: 1, updated_at: devs.updated_at },
+      },
     ],
     "exactly alice's subscriptions, newest first: eng (subscribed after devs; re-subscribing keeps the place), then devs",
   );
@@ -251,11 +284,18 @@ t.test('delete, bulk_delete and the errors the SDK surfaces', async (t) => {
   const gone = await rejectionOf(sdk.objects.get('teams', 'a'));
   t.equal(gone?.name, 'SuprsendApiError');
   t.equal(gone?.message, "404: object 'teams/a' not found");
-  t.same(((await sdk.users.get_objects_subscribed_to('u1')) as { results: unknown[] }).results, [], "u1's subscription went with the object");
+  t.same(
+    ((await sdk.users.get_objects_subscribed_to('u1')) as { results: unknown[] }).results,
+    [],
+    "u1's subscription went with the object",
+  );
 
   t.same(await sdk.objects.bulk_delete('teams', { object_ids: ['b', 'zzz'] }), { success: true, status_code: 204 });
   const list = (await sdk.objects.list('teams')) as { results: WireObject[] };
-  t.same(list.results.map((o) => o.id), ['c']);
+  t.same(
+    list.results.map((o) => o.id),
+    ['c'],
+  );
 
   const missingParent = await rejectionOf(sdk.objects.create_subscriptions('teams', 'ghost', { recipients: ['u1'] }));
   t.equal(missingParent?.message, "404: object 'teams/ghost' not found");

@@ -66,7 +66,10 @@ async function startServer(t: Test): Promise<{ baseUrl: string; sdk: Client }> {
 }
 
 const channelKeys = (user: object) => Object.keys(user).filter((k) => k.startsWith('$'));
-const plainKeys = (user: object) => Object.keys(user).filter((k) => !k.startsWith('$')).sort();
+const plainKeys = (user: object) =>
+  Object.keys(user)
+    .filter((k) => !k.startsWith('$'))
+    .sort();
 
 t.test('users.upsert creates the full user and users.get returns the same', async (t) => {
   const { sdk } = await startServer(t);
@@ -194,8 +197,12 @@ t.test('users.edit applies every UserEdit builder method in order', async (t) =>
   // $webpush with "vapid"; the removal lists the keys in another order (compared structurally).
   const webKept = { endpoint: 'https://push.example.com/sub/kept', keys: { p256dh: 'p256dh-kept', auth: 'auth-kept' } };
   call(() => edit.add_webpush(webKept, 'vapid'));
-  call(() => edit.add_webpush({ endpoint: 'https://push.example.com/sub/gone', keys: { p256dh: 'p256dh-gone', auth: 'auth-gone' } }, 'vapid'));
-  call(() => edit.remove_webpush({ keys: { auth: 'auth-gone', p256dh: 'p256dh-gone' }, endpoint: 'https://push.example.com/sub/gone' }, 'vapid'));
+  call(() =>
+    edit.add_webpush({ endpoint: 'https://push.example.com/sub/gone', keys: { p256dh: 'p256dh-gone', auth: 'auth-gone' } }, 'vapid'),
+  );
+  call(() =>
+    edit.remove_webpush({ keys: { auth: 'auth-gone', p256dh: 'p256dh-gone' }, endpoint: 'https://push.example.com/sub/gone' }, 'vapid'),
+  );
 
   // $slack in each documented shape: one kept, one added then removed (keys reordered on removal).
   const slackKept = [
@@ -252,7 +259,11 @@ t.test('users.edit applies every UserEdit builder method in order', async (t) =>
   t.strictSame(state.errors, [], 'the SDK reported no builder errors');
   t.equal(state.operations.length, calls, 'one operation object per builder call');
   t.strictSame(state.operations[1], { $unset: ['$email'] }, 'unset(["$email"]) is sent as $unset');
-  t.strictSame(state.operations[13], { $append: { $androidpush: 'android-default-1', $id_provider: null } }, 'no vendor is sent as $id_provider: null');
+  t.strictSame(
+    state.operations[13],
+    { $append: { $androidpush: 'android-default-1', $id_provider: null } },
+    'no vendor is sent as $id_provider: null',
+  );
 
   const edited = (await sdk.users.edit(edit)) as WireUser;
 
@@ -316,7 +327,11 @@ t.test('users.list walks 27 users forward and backward with cursors', async (t) 
     forward.push(page);
     if (forward.length > 5) break;
   }
-  t.strictSame(forward.map((p) => p.results.length), [10, 10, 7], 'pages of 10, 10 and 7');
+  t.strictSame(
+    forward.map((p) => p.results.length),
+    [10, 10, 7],
+    'pages of 10, 10 and 7',
+  );
   t.strictSame(pageIds(forward[0]!), newestFirst.slice(0, 10), 'page 1 holds the 10 newest users');
   t.strictSame(pageIds(forward[1]!), newestFirst.slice(10, 20), 'page 2 holds the next 10');
   t.strictSame(pageIds(forward[2]!), newestFirst.slice(20), 'page 3 holds the 7 oldest');
@@ -344,7 +359,11 @@ t.test('users.list walks 27 users forward and backward with cursors', async (t) 
     backward.push(page);
     if (backward.length > 5) break;
   }
-  t.strictSame(backward.map((p) => p.results.length), [7, 10, 10], 'backward: 7, then 10 and 10');
+  t.strictSame(
+    backward.map((p) => p.results.length),
+    [7, 10, 10],
+    'backward: 7, then 10 and 10',
+  );
   t.strictSame(pageIds(backward[1]!), newestFirst.slice(10, 20), 'one page back is page 2 again');
   t.strictSame(pageIds(backward[2]!), newestFirst.slice(0, 10), 'two pages back is page 1 again');
   t.match(backward[1]!.meta, { count: 27, limit: 10, has_prev: true, before: String, has_next: true, after: String });
@@ -372,7 +391,11 @@ t.test('users.delete answers 204 and the user is gone', async (t) => {
   t.equal(editAfterDelete?.message, `404: user [distinct_id: '${id}'] not found`, 'editing a deleted user is a 404');
 
   const listed = (await sdk.users.list({ limit: 10 })) as ListPage;
-  t.strictSame(listed.results.map((r) => r.distinct_id), ['survivor'], 'only the other user is listed');
+  t.strictSame(
+    listed.results.map((r) => r.distinct_id),
+    ['survivor'],
+    'only the other user is listed',
+  );
   t.equal(listed.meta.count, 1);
   t.equal(((await sdk.users.get('survivor')) as WireUser).distinct_id, 'survivor', 'other users are untouched');
 

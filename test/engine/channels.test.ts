@@ -140,7 +140,11 @@ t.test('object identities are compared structurally', async (t) => {
   const removed = edit(added, [{ $remove: { $slack: slackB } }]);
   t.strictSame(removed.identities, [], '$remove with reordered keys removes it');
 
-  const webpushReordered = { keys: { auth: WEBPUSH.keys.auth, p256dh: WEBPUSH.keys.p256dh }, expirationTime: null, endpoint: WEBPUSH.endpoint };
+  const webpushReordered = {
+    keys: { auth: WEBPUSH.keys.auth, p256dh: WEBPUSH.keys.p256dh },
+    expirationTime: null,
+    endpoint: WEBPUSH.endpoint,
+  };
   const wp = edit(empty(), [{ $append: { $webpush: [WEBPUSH, webpushReordered] } }]);
   t.equal(wp.identities.length, 1);
   const teams = edit(empty(), [{ $append: { $ms_teams: TEAMS_CONVERSATION } }, { $remove: { $ms_teams: { ...TEAMS_CONVERSATION } } }]);
@@ -149,7 +153,14 @@ t.test('object identities are compared structurally', async (t) => {
 
 t.test('object identities that differ in any value are distinct', async (t) => {
   const profile = edit(empty(), [
-    { $append: { $slack: [{ access_token: 'a', user_id: 'U1' }, { access_token: 'a', user_id: 'U2' }] } },
+    {
+      $append: {
+        $slack: [
+          { access_token: 'a', user_id: 'U1' },
+          { access_token: 'a', user_id: 'U2' },
+        ],
+      },
+    },
   ]);
   t.equal(profile.identities.length, 2);
 });
@@ -187,7 +198,10 @@ t.test('$unset of a channel removes all its identities, including $inbox', async
 
 t.test('channel keys are refused by property operators', async (t) => {
   const start = empty();
-  t.match(editError(start, [{ $set: { $email: 'a@example.com' } }]).message, /^operations\[0\]\.\$set\.\$email: .*use \$append to add a channel identity/);
+  t.match(
+    editError(start, [{ $set: { $email: 'a@example.com' } }]).message,
+    /^operations\[0\]\.\$set\.\$email: .*use \$append to add a channel identity/,
+  );
   t.match(editError(start, [{ $set_once: { $sms: '+15555550123' } }]).message, /^operations\[0\]\.\$set_once\.\$sms: .*use \$append/);
   t.match(editError(start, [{ $add: { $inbox: 1 } }]).message, /^operations\[0\]\.\$add\.\$inbox: \$inbox is a channel/);
   t.match(editError(start, [{ $increment: { $email: 1 } }]).message, /^operations\[0\]\.\$increment\.\$email: \$email is a channel/);

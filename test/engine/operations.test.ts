@@ -1,17 +1,6 @@
 import t from 'tap';
 import { applyOperations, EngineValidationError, newProfile } from '../../src/engine/index.js';
-import {
-  ctx0,
-  ctx1,
-  deepFreeze,
-  edit,
-  editError,
-  pairs,
-  profileFrom,
-  snapshot,
-  T0,
-  T1,
-} from './fixtures/helpers.js';
+import { ctx0, ctx1, deepFreeze, edit, editError, pairs, profileFrom, snapshot, T0, T1 } from './fixtures/helpers.js';
 
 const empty = () => newProfile(ctx0, null);
 
@@ -21,7 +10,12 @@ t.test('operations must be a list of objects', async (t) => {
     t.equal(error.path, 'operations');
     t.match(error.message, /^operations must be a list of operation objects/);
   }
-  for (const [bad, kind] of [[null, 'null'], [[], 'an array'], ['x', 'a string'], [1, 'a number']] as const) {
+  for (const [bad, kind] of [
+    [null, 'null'],
+    [[], 'an array'],
+    ['x', 'a string'],
+    [1, 'a number'],
+  ] as const) {
     const error = editError(empty(), [{ $set: { a: 1 } }, bad]);
     t.equal(error.path, 'operations[1]');
     t.equal(error.message, `operations[1]: each operation must be an object such as {"$set": {"name": "Ada"}}, got ${kind}`);
@@ -48,28 +42,57 @@ t.test('unknown operators are rejected', async (t) => {
 
 t.test('$set sets and overwrites any JSON value', async (t) => {
   const start = profileFrom({ name: 'Old', keep: true });
-  const profile = edit(start, [{ $set: { name: 'Ada', age: 36, tags: ['a'], nested: { x: [1, { y: null }] }, nothing: null, $name: 'Ada L' } }]);
-  t.strictSame(profile.properties, { name: 'Ada', keep: true, age: 36, tags: ['a'], nested: { x: [1, { y: null }] }, nothing: null, $name: 'Ada L' });
-  t.match(editError(empty(), [{ $set: ['a'] }]).message, /^operations\[0\]\.\$set: \$set needs an object such as \{"name": "Ada"\}, got an array/);
+  const profile = edit(start, [
+    { $set: { name: 'Ada', age: 36, tags: ['a'], nested: { x: [1, { y: null }] }, nothing: null, $name: 'Ada L' } },
+  ]);
+  t.strictSame(profile.properties, {
+    name: 'Ada',
+    keep: true,
+    age: 36,
+    tags: ['a'],
+    nested: { x: [1, { y: null }] },
+    nothing: null,
+    $name: 'Ada L',
+  });
+  t.match(
+    editError(empty(), [{ $set: ['a'] }]).message,
+    /^operations\[0\]\.\$set: \$set needs an object such as \{"name": "Ada"\}, got an array/,
+  );
   t.match(editError(empty(), [{ $set: null }]).message, /\$set needs an object .*got null/);
 });
 
 t.test('$set validates $timezone, $preferred_language and $locale', async (t) => {
   const ok = edit(empty(), [{ $set: { $timezone: 'Asia/Kolkata', $preferred_language: 'hi', $locale: 'en_IN' } }]);
   t.strictSame(ok.properties, { $timezone: 'Asia/Kolkata', $preferred_language: 'hi', $locale: 'en_IN' });
-  t.equal(editError(empty(), [{ $set: { $timezone: 'Mars/Base' } }]).message, 'operations[0].$set.$timezone: "Mars/Base" is not an IANA time zone name, e.g. "America/New_York" or "UTC"');
-  t.match(editError(empty(), [{ $set: { $timezone: null } }]).message, /\$timezone must be an IANA time zone name such as "America\/New_York", got null/);
-  t.match(editError(empty(), [{ $set: { $preferred_language: 'EN' } }]).message, /\$preferred_language: "EN" is not a two-letter lower-case ISO 639-1 language code/);
+  t.equal(
+    editError(empty(), [{ $set: { $timezone: 'Mars/Base' } }]).message,
+    'operations[0].$set.$timezone: "Mars/Base" is not an IANA time zone name, e.g. "America/New_York" or "UTC"',
+  );
+  t.match(
+    editError(empty(), [{ $set: { $timezone: null } }]).message,
+    /\$timezone must be an IANA time zone name such as "America\/New_York", got null/,
+  );
+  t.match(
+    editError(empty(), [{ $set: { $preferred_language: 'EN' } }]).message,
+    /\$preferred_language: "EN" is not a two-letter lower-case ISO 639-1 language code/,
+  );
   t.match(editError(empty(), [{ $set: { $preferred_language: 'eng' } }]).message, /"eng" is not a two-letter/);
   t.match(editError(empty(), [{ $set: { $locale: '' } }]).message, /\$locale: \$locale must be a non-empty string/);
-  t.match(editError(empty(), [{ $set_once: { $locale: 5 } }]).message, /\$set_once\.\$locale: \$locale must be a non-empty string such as "en_US", got a number/);
+  t.match(
+    editError(empty(), [{ $set_once: { $locale: 5 } }]).message,
+    /\$set_once\.\$locale: \$locale must be a non-empty string such as "en_US", got a number/,
+  );
 });
 
 t.test('$set_once only sets absent keys', async (t) => {
   const start = profileFrom({ name: 'Ada', nil: null });
   const profile = edit(start, [{ $set_once: { name: 'Grace', nil: 1, first_seen: '2024-01-01' } }, { $set_once: { first_seen: 'later' } }]);
   t.strictSame(profile.properties, { name: 'Ada', nil: null, first_seen: '2024-01-01' });
-  t.match(editError(start, [{ $set_once: { $timezone: 'nope' } }]).message, /\$set_once\.\$timezone: "nope" is not an IANA time zone name/, 'validated even when it would not apply');
+  t.match(
+    editError(start, [{ $set_once: { $timezone: 'nope' } }]).message,
+    /\$set_once\.\$timezone: "nope" is not an IANA time zone name/,
+    'validated even when it would not apply',
+  );
 });
 
 t.test('$add and $increment add numbers', async (t) => {
@@ -84,9 +107,16 @@ t.test('$add errors', async (t) => {
     editError(start, [{ $set: { x: 1 } }, { $add: { logins: 1 } }]).message,
     'operations[1].$add.logins: cannot add to "logins" because its current value is a string, not a number',
   );
-  t.equal(editError(profileFrom({ n: '5' }), [{ $add: { n: 1 } }]).message, 'operations[0].$add.n: cannot add to "n" because its current value is a string, not a number', 'numeric strings are not numbers');
+  t.equal(
+    editError(profileFrom({ n: '5' }), [{ $add: { n: 1 } }]).message,
+    'operations[0].$add.n: cannot add to "n" because its current value is a string, not a number',
+    'numeric strings are not numbers',
+  );
   t.match(editError(start, [{ $add: { nil: 1 } }]).message, /current value is null, not a number/);
-  t.match(editError(start, [{ $increment: { list: 1 } }]).message, /\$increment\.list: cannot add to "list" because its current value is an array, not a number/);
+  t.match(
+    editError(start, [{ $increment: { list: 1 } }]).message,
+    /\$increment\.list: cannot add to "list" because its current value is an array, not a number/,
+  );
   t.equal(editError(start, [{ $add: { count: '1' } }]).message, 'operations[0].$add.count: $add needs a number for "count", got a string');
   t.match(editError(start, [{ $add: { count: null } }]).message, /\$add needs a number for "count", got null/);
   t.match(editError(start, [{ $add: 5 }]).message, /^operations\[0\]\.\$add: \$add needs an object such as \{"logins": 1\}, got a number/);
@@ -104,13 +134,19 @@ t.test('$append to properties has set semantics', async (t) => {
   t.strictSame(profile.properties, {
     tags: ['a', { k: 1, j: 2 }, 'b'],
     fresh: ['x'],
-    lists: [[1, 2], [2, 1]],
+    lists: [
+      [1, 2],
+      [2, 1],
+    ],
   });
 });
 
 t.test('$append to a non-list property is an error', async (t) => {
   const start = profileFrom({ tags: 'vip', n: 1, o: { a: 1 } });
-  t.equal(editError(start, [{ $append: { tags: 'x' } }]).message, 'operations[0].$append.tags: cannot append to "tags": its current value is not a list (it is a string)');
+  t.equal(
+    editError(start, [{ $append: { tags: 'x' } }]).message,
+    'operations[0].$append.tags: cannot append to "tags": its current value is not a list (it is a string)',
+  );
   t.match(editError(start, [{ $append: { n: 1 } }]).message, /cannot append to "n": its current value is not a list \(it is a number\)/);
   t.match(editError(start, [{ $append: { o: 1 } }]).message, /cannot append to "o": its current value is not a list \(it is an object\)/);
   t.match(editError(start, [{ $append: 'tags' }]).message, /^operations\[0\]\.\$append: \$append needs an object/);
@@ -121,7 +157,10 @@ t.test('$remove from properties', async (t) => {
   const start = profileFrom({ tags: ['a', 'b', 'a', { x: [1] }, [1, 2]], name: 'Ada' });
   const profile = edit(start, [{ $remove: { tags: 'a', absent: 'x' } }, { $remove: { tags: { x: [1] } } }, { $remove: { tags: [1, 2] } }]);
   t.strictSame(profile.properties, { tags: ['b'], name: 'Ada' });
-  t.equal(editError(start, [{ $remove: { name: 'A' } }]).message, 'operations[0].$remove.name: cannot remove from "name": its current value is not a list (it is a string)');
+  t.equal(
+    editError(start, [{ $remove: { name: 'A' } }]).message,
+    'operations[0].$remove.name: cannot remove from "name": its current value is not a list (it is a string)',
+  );
   t.match(editError(start, [{ $remove: [] }]).message, /^operations\[0\]\.\$remove: \$remove needs an object/);
 });
 
@@ -130,14 +169,22 @@ t.test('$unset of properties', async (t) => {
   t.strictSame(edit(start, [{ $unset: ['a', 'missing'] }]).properties, { b: 2, c: 3 });
   t.strictSame(edit(start, [{ $unset: 'b' }]).properties, { a: 1, c: 3 });
   t.strictSame(edit(start, [{ $unset: [] }]).properties, { a: 1, b: 2, c: 3 });
-  t.equal(editError(start, [{ $unset: { a: true } }]).message, 'operations[0].$unset: $unset needs a list of property names or channels, e.g. ["name", "$email"], got an object');
-  t.equal(editError(start, [{ $unset: ['a', 1] }]).message, 'operations[0].$unset[1]: expected a property name or channel (a string), got a number');
+  t.equal(
+    editError(start, [{ $unset: { a: true } }]).message,
+    'operations[0].$unset: $unset needs a list of property names or channels, e.g. ["name", "$email"], got an object',
+  );
+  t.equal(
+    editError(start, [{ $unset: ['a', 1] }]).message,
+    'operations[0].$unset[1]: expected a property name or channel (a string), got a number',
+  );
 });
 
 t.test('keys inside one operation apply in a fixed order', async (t) => {
   // JSON order is reversed on purpose: $unset, $remove, $append, $add, $set_once, $set.
   const profile = edit(empty(), [
-    JSON.parse('{"$unset": ["gone"], "$remove": {"tags": "a"}, "$append": {"tags": "a"}, "$add": {"n": 1}, "$set_once": {"n": 10, "gone": 1}, "$set": {"n": 5}}'),
+    JSON.parse(
+      '{"$unset": ["gone"], "$remove": {"tags": "a"}, "$append": {"tags": "a"}, "$add": {"n": 1}, "$set_once": {"n": 10, "gone": 1}, "$set": {"n": 5}}',
+    ),
   ]);
   // $set n=5, $set_once n stays 5 and gone=1, $add n=6, $append tags=["a"], $remove tags=[], $unset gone.
   t.strictSame(profile.properties, { n: 6, tags: [] });
@@ -176,10 +223,17 @@ t.test('a failure anywhere fails the whole call and leaves the input untouched',
 });
 
 t.test('the input profile is never mutated on success', async (t) => {
-  const start = deepFreeze(profileFrom({ name: 'Ada', tags: ['x'], n: 1, $email: ['a@example.com'], $slack: [{ access_token: 'x', user_id: 'U' }] }, 'inbox-1'));
+  const start = deepFreeze(
+    profileFrom({ name: 'Ada', tags: ['x'], n: 1, $email: ['a@example.com'], $slack: [{ access_token: 'x', user_id: 'U' }] }, 'inbox-1'),
+  );
   const before = snapshot(start);
   const profile = edit(start, [
-    { $set: { name: 'Grace' }, $set_once: { first: 1 }, $add: { n: 2 }, $append: { tags: 'y', $email: ['a@example.com', 'b@example.com'] } },
+    {
+      $set: { name: 'Grace' },
+      $set_once: { first: 1 },
+      $add: { n: 2 },
+      $append: { tags: 'y', $email: ['a@example.com', 'b@example.com'] },
+    },
     { $remove: { tags: 'x', $slack: { user_id: 'U', access_token: 'x' } }, $unset: ['$inbox', 'name'] },
   ]);
   t.strictSame(snapshot(start), before);
@@ -188,7 +242,13 @@ t.test('the input profile is never mutated on success', async (t) => {
     ['$email', 'a@example.com'],
     ['$email', 'b@example.com'],
   ]);
-  t.strictSame(profile.identities.map((i) => [i.createdAt, i.updatedAt]), [[T0, T1], [T1, T1]]);
+  t.strictSame(
+    profile.identities.map((i) => [i.createdAt, i.updatedAt]),
+    [
+      [T0, T1],
+      [T1, T1],
+    ],
+  );
 });
 
 t.test('values stored from operations are copies of the input', async (t) => {
@@ -201,7 +261,10 @@ t.test('values stored from operations are copies of the input', async (t) => {
 
 t.test('non-JSON and too deeply nested values are rejected', async (t) => {
   t.match(editError(empty(), [{ $set: { a: Number.NaN } }]).message, /^operations\[0\]\.\$set\.a: numbers must be finite/);
-  t.match(editError(empty(), [{ $set: { a: [1, undefined] } }]).message, /^operations\[0\]\.\$set\.a\[1\]: expected a JSON value, got nothing/);
+  t.match(
+    editError(empty(), [{ $set: { a: [1, undefined] } }]).message,
+    /^operations\[0\]\.\$set\.a\[1\]: expected a JSON value, got nothing/,
+  );
   t.match(editError(empty(), [{ $set: { a: new Date(0) } }]).message, /expected a JSON value, got an object/);
   let deep: unknown = 1;
   for (let i = 0; i < 150; i++) deep = [deep];
@@ -212,12 +275,17 @@ t.test('non-JSON and too deeply nested values are rejected', async (t) => {
 });
 
 t.test('unusual property keys are handled as plain keys', async (t) => {
-  const operations = JSON.parse('[{"$set": {"__proto__": {"polluted": true}, "constructor": 1, "a b": 2}}, {"$add": {"toString": 3}}, {"$append": {"hasOwnProperty": "x"}}]');
+  const operations = JSON.parse(
+    '[{"$set": {"__proto__": {"polluted": true}, "constructor": 1, "a b": 2}}, {"$add": {"toString": 3}}, {"$append": {"hasOwnProperty": "x"}}]',
+  );
   const profile = edit(empty(), operations);
   t.strictSame(Object.keys(profile.properties), ['__proto__', 'constructor', 'a b', 'toString', 'hasOwnProperty']);
   t.equal(Object.getPrototypeOf(profile.properties), Object.prototype);
   t.equal(({} as Record<string, unknown>).polluted, undefined);
-  t.strictSame(JSON.parse(JSON.stringify(profile.properties)), JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1, "a b": 2, "toString": 3, "hasOwnProperty": ["x"]}'));
+  t.strictSame(
+    JSON.parse(JSON.stringify(profile.properties)),
+    JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1, "a b": 2, "toString": 3, "hasOwnProperty": ["x"]}'),
+  );
   t.equal(editError(empty(), [{ $append: { 'a b': 1 } }, { $add: { 'a b': 1 } }]).path, 'operations[1].$add["a b"]');
   const unset = edit(profile, [{ $unset: ['__proto__', 'constructor'] }]);
   t.strictSame(Object.keys(unset.properties), ['a b', 'toString', 'hasOwnProperty']);

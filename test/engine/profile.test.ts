@@ -1,11 +1,5 @@
 import t from 'tap';
-import {
-  channelsToWire,
-  mergeProfiles,
-  newProfile,
-  setIdentityStatus,
-  type Profile,
-} from '../../src/engine/index.js';
+import { channelsToWire, mergeProfiles, newProfile, setIdentityStatus, type Profile } from '../../src/engine/index.js';
 import {
   ctx0,
   ctx1,
@@ -50,7 +44,9 @@ t.test('newProfile with an inbox value has one $inbox identity', async (t) => {
 
 t.test('mergeProfiles: primary values win, secondary-only keys are copied', async (t) => {
   const primary = deepFreeze(profileFrom({ name: 'Ada', plan: 'pro', $email: ['a@example.com'] }, 'inbox-p'));
-  const secondary = deepFreeze(profileFrom({ name: 'Other', city: 'Paris', $email: ['a@example.com', 'b@example.com'], $sms: ['+15555550123'] }, 'inbox-s'));
+  const secondary = deepFreeze(
+    profileFrom({ name: 'Other', city: 'Paris', $email: ['a@example.com', 'b@example.com'], $sms: ['+15555550123'] }, 'inbox-s'),
+  );
   const before = [snapshot(primary), snapshot(secondary)];
   const merged = mergeProfiles(primary, secondary, ctx2);
   t.strictSame(merged.properties, { name: 'Ada', plan: 'pro', city: 'Paris' });
@@ -62,7 +58,16 @@ t.test('mergeProfiles: primary values win, secondary-only keys are copied', asyn
     ['$email', 'b@example.com'],
     ['$sms', '+15555550123'],
   ]);
-  t.strictSame(merged.identities.map((i) => [i.createdAt, i.updatedAt]), [[T0, T0], [T0, T0], [T0, T2], [T0, T2], [T0, T2]]);
+  t.strictSame(
+    merged.identities.map((i) => [i.createdAt, i.updatedAt]),
+    [
+      [T0, T0],
+      [T0, T0],
+      [T0, T2],
+      [T0, T2],
+      [T0, T2],
+    ],
+  );
   t.strictSame([snapshot(primary), snapshot(secondary)], before, 'inputs are not changed');
 });
 

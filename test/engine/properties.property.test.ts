@@ -136,16 +136,18 @@ t.test('$set_once never overwrites an existing key', async (t) => {
 });
 
 t.test('re-applying the same $set changes nothing but updatedAt', async (t) => {
-  const setArb = fc.tuple(
-    propertiesArb,
-    fc.option(fc.constantFrom('UTC', 'Asia/Kolkata', 'US/Eastern'), { nil: undefined }),
-    fc.option(fc.constantFrom('en', 'fr', 'hi'), { nil: undefined }),
-  ).map(([properties, timezone, language]) => {
-    const out: Record<string, Json> = { ...properties };
-    if (timezone !== undefined) out.$timezone = timezone;
-    if (language !== undefined) out.$preferred_language = language;
-    return out;
-  });
+  const setArb = fc
+    .tuple(
+      propertiesArb,
+      fc.option(fc.constantFrom('UTC', 'Asia/Kolkata', 'US/Eastern'), { nil: undefined }),
+      fc.option(fc.constantFrom('en', 'fr', 'hi'), { nil: undefined }),
+    )
+    .map(([properties, timezone, language]) => {
+      const out: Record<string, Json> = { ...properties };
+      if (timezone !== undefined) out.$timezone = timezone;
+      if (language !== undefined) out.$preferred_language = language;
+      return out;
+    });
   const run = checkProperty(
     fc.property(profileArb, setArb, (start, set) => {
       const once = applyOperations(deepFreeze(start), [{ $set: set }], ctx1);
@@ -234,6 +236,9 @@ t.test('merging two valid profiles keeps the invariants and every identity', asy
 
 t.test('plain keys used by the generators really are plain', async (t) => {
   const sample = fc.sample(plainKeyArb, { seed: 7, numRuns: 200 });
-  t.equal(sample.some((key) => key.startsWith('$') && key !== '$name'), false);
+  t.equal(
+    sample.some((key) => key.startsWith('$') && key !== '$name'),
+    false,
+  );
   t.equal(fc.sample(jsonArb, { seed: 7, numRuns: 50 }).length, 50);
 });

@@ -9,10 +9,13 @@ function providerOf(operations: unknown): Array<string | null> {
 }
 
 t.test('push channels and inbox get their default provider', async (t) => {
-  t.strictSame(
-    providerOf([{ $append: { $androidpush: 'a', $iospush: 'i', $webpush: WEBPUSH, $inbox: 'x', $email: 'e@example.com' } }]),
-    ['fcm', 'apns', 'vapid', 'suprsend', null],
-  );
+  t.strictSame(providerOf([{ $append: { $androidpush: 'a', $iospush: 'i', $webpush: WEBPUSH, $inbox: 'x', $email: 'e@example.com' } }]), [
+    'fcm',
+    'apns',
+    'vapid',
+    'suprsend',
+    null,
+  ]);
 });
 
 t.test('$id_provider and $pushvendor set the provider, lower-cased', async (t) => {
@@ -37,13 +40,35 @@ t.test('invalid providers are rejected', async (t) => {
     editError(empty(), [{ $append: { $androidpush: 'a', $id_provider: 'apns' } }]).message,
     'operations[0].$append.$id_provider: "apns" is not a provider for $androidpush; expected fcm or xiaomi or oppo',
   );
-  t.match(editError(empty(), [{ $append: { $iospush: 'i', $pushvendor: 'fcm' } }]).message, /\$pushvendor: "fcm" is not a provider for \$iospush; expected apns/);
-  t.match(editError(empty(), [{ $append: { $webpush: WEBPUSH, $id_provider: 'fcm' } }]).message, /"fcm" is not a provider for \$webpush; expected vapid/);
-  t.match(editError(empty(), [{ $append: { $androidpush: 'a', $id_provider: 5 } }]).message, /\$id_provider: \$id_provider must be a string or null, got a number/);
-  t.match(editError(empty(), [{ $append: { $androidpush: { token: 'a', provider: 'huawei' } } }]).message, /\$androidpush\.provider: "huawei" is not a provider for \$androidpush/);
-  t.match(editError(empty(), [{ $append: { $androidpush: 'a', $id_provider: 'fcm', $pushvendor: 'xiaomi' } }]).message, /\$pushvendor "xiaomi" conflicts with \$id_provider "fcm"/);
-  t.match(editError(empty(), [{ $append: { $androidpush: [], $id_provider: 'apns' } }]).message, /"apns" is not a provider for \$androidpush/, 'checked even with no items');
-  t.match(editError(empty(), [{ $append: { $androidpush: 'a', $iospush: 'i', $id_provider: 'xiaomi' } }]).message, /"xiaomi" is not a provider for \$iospush/);
+  t.match(
+    editError(empty(), [{ $append: { $iospush: 'i', $pushvendor: 'fcm' } }]).message,
+    /\$pushvendor: "fcm" is not a provider for \$iospush; expected apns/,
+  );
+  t.match(
+    editError(empty(), [{ $append: { $webpush: WEBPUSH, $id_provider: 'fcm' } }]).message,
+    /"fcm" is not a provider for \$webpush; expected vapid/,
+  );
+  t.match(
+    editError(empty(), [{ $append: { $androidpush: 'a', $id_provider: 5 } }]).message,
+    /\$id_provider: \$id_provider must be a string or null, got a number/,
+  );
+  t.match(
+    editError(empty(), [{ $append: { $androidpush: { token: 'a', provider: 'huawei' } } }]).message,
+    /\$androidpush\.provider: "huawei" is not a provider for \$androidpush/,
+  );
+  t.match(
+    editError(empty(), [{ $append: { $androidpush: 'a', $id_provider: 'fcm', $pushvendor: 'xiaomi' } }]).message,
+    /\$pushvendor "xiaomi" conflicts with \$id_provider "fcm"/,
+  );
+  t.match(
+    editError(empty(), [{ $append: { $androidpush: [], $id_provider: 'apns' } }]).message,
+    /"apns" is not a provider for \$androidpush/,
+    'checked even with no items',
+  );
+  t.match(
+    editError(empty(), [{ $append: { $androidpush: 'a', $iospush: 'i', $id_provider: 'xiaomi' } }]).message,
+    /"xiaomi" is not a provider for \$iospush/,
+  );
   const upsertError = errorOf(applyUpsert(deepFreeze(empty()), { $iospush: [{ token: 't', provider: 'fcm' }] }, ctx1));
   t.equal(upsertError.path, '$iospush[0].provider');
 });
@@ -54,11 +79,17 @@ t.test('a modifier without a push channel key is an error', async (t) => {
     t.equal(error.path, `operations[0].$append.${modifier}`);
     t.match(error.message, `${modifier} must accompany a push channel`);
   }
-  t.match(editError(empty(), [{ $remove: { $pushvendor: 'fcm' } }]).message, /^operations\[0\]\.\$remove\.\$pushvendor: \$pushvendor must accompany a push channel/);
+  t.match(
+    editError(empty(), [{ $remove: { $pushvendor: 'fcm' } }]).message,
+    /^operations\[0\]\.\$remove\.\$pushvendor: \$pushvendor must accompany a push channel/,
+  );
 });
 
 t.test('modifiers are refused outside $append/$remove', async (t) => {
-  t.match(editError(empty(), [{ $set: { $id_provider: 'fcm' } }]).message, /^operations\[0\]\.\$set\.\$id_provider: \$id_provider can only be used inside \$append or \$remove/);
+  t.match(
+    editError(empty(), [{ $set: { $id_provider: 'fcm' } }]).message,
+    /^operations\[0\]\.\$set\.\$id_provider: \$id_provider can only be used inside \$append or \$remove/,
+  );
   t.match(editError(empty(), [{ $set_once: { $device_id: 'd' } }]).message, /\$set_once\.\$device_id: /);
 });
 
@@ -70,8 +101,13 @@ t.test('$bundle_id and $device_id go into meta when non-empty', async (t) => {
   t.strictSame(profile.identities[0]!.meta, { bundle_id: 'com.example.app', device_id: 'dev-9' });
   t.strictSame(profile.identities[1]!.meta, {});
   t.strictSame(edit(empty(), [{ $append: { $androidpush: { token: 'a', device_id: '' } } }]).identities[0]!.meta, {});
-  t.strictSame(edit(empty(), [{ $append: { $androidpush: { token: 'a', device_id: 'd1' }, $device_id: 'd2' } }]).identities[0]!.meta, { device_id: 'd1' });
-  t.match(editError(empty(), [{ $append: { $iospush: 'i', $bundle_id: 3 } }]).message, /\$bundle_id must be a string or null, got a number/);
+  t.strictSame(edit(empty(), [{ $append: { $androidpush: { token: 'a', device_id: 'd1' }, $device_id: 'd2' } }]).identities[0]!.meta, {
+    device_id: 'd1',
+  });
+  t.match(
+    editError(empty(), [{ $append: { $iospush: 'i', $bundle_id: 3 } }]).message,
+    /\$bundle_id must be a string or null, got a number/,
+  );
 });
 
 t.test('re-adding a push token updates provider and meta only when given', async (t) => {
@@ -95,7 +131,11 @@ t.test('$remove ignores the provider when matching', async (t) => {
 
 t.test('the push object form works in upsert', async (t) => {
   const profile = okProfile(
-    applyUpsert(deepFreeze(empty()), { $androidpush: [{ token: 'x', provider: 'oppo', device_id: 'dev', extra: 1 }], $id_provider: 'xiaomi' }, ctx1),
+    applyUpsert(
+      deepFreeze(empty()),
+      { $androidpush: [{ token: 'x', provider: 'oppo', device_id: 'dev', extra: 1 }], $id_provider: 'xiaomi' },
+      ctx1,
+    ),
   );
   t.equal(profile.identities.length, 1);
   t.equal(profile.identities[0]!.value, 'x');

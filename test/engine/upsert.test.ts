@@ -6,7 +6,13 @@ const empty = () => newProfile(ctx0, null);
 const upsert = (profile: ReturnType<typeof empty>, body: unknown) => applyUpsert(deepFreeze(profile), body, ctx1);
 
 t.test('the body must be a JSON object', async (t) => {
-  for (const [body, kind] of [[null, 'null'], [[], 'an array'], ['x', 'a string'], [1, 'a number'], [undefined, 'nothing']] as const) {
+  for (const [body, kind] of [
+    [null, 'null'],
+    [[], 'an array'],
+    ['x', 'a string'],
+    [1, 'a number'],
+    [undefined, 'nothing'],
+  ] as const) {
     const error = errorOf(upsert(empty(), body));
     t.equal(error.message, `request body must be a JSON object, got ${kind}`);
     t.equal(error.path, '');
@@ -18,7 +24,10 @@ t.test('channel values must be arrays', async (t) => {
   t.equal(error.path, '$email');
   t.match(error.message, /^\$email must be an array of values, e.g\. \["a@example\.com"\]/);
   t.match(errorOf(upsert(empty(), { $sms: null })).message, /^\$sms must be an array of values, e\.g\. \["\+15555550123"\]; got null/);
-  t.match(errorOf(upsert(empty(), { $slack: { incoming_webhook: { url: 'u' } } })).message, /^\$slack must be an array of values, e\.g\. \[\{"incoming_webhook"/);
+  t.match(
+    errorOf(upsert(empty(), { $slack: { incoming_webhook: { url: 'u' } } })).message,
+    /^\$slack must be an array of values, e\.g\. \[\{"incoming_webhook"/,
+  );
 });
 
 t.test('invalid items are reported with their index', async (t) => {
@@ -36,30 +45,39 @@ t.test('upsert merges into existing identities and never removes any', async (t)
     ['$sms', '+15555550123'],
     ['$email', 'b@example.com'],
   ]);
-  t.strictSame(profile.identities.map((i) => i.updatedAt), [T0, T1, T0, T1]);
+  t.strictSame(
+    profile.identities.map((i) => i.updatedAt),
+    [T0, T1, T0, T1],
+  );
 });
 
 t.test('properties are overwritten, any JSON value and any key', async (t) => {
   const start = profileFrom({ name: 'Old', keep: 1 });
-  const profile = okProfile(
-    upsert(start, { name: 'Ada', $name: 'Ada L', ss_flag: true, obj: { a: [1] }, nil: null, $custom: 'x' }),
-  );
+  const profile = okProfile(upsert(start, { name: 'Ada', $name: 'Ada L', ss_flag: true, obj: { a: [1] }, nil: null, $custom: 'x' }));
   t.strictSame(profile.properties, { name: 'Ada', keep: 1, $name: 'Ada L', ss_flag: true, obj: { a: [1] }, nil: null, $custom: 'x' });
 });
 
 t.test('reserved properties are validated', async (t) => {
   const profile = okProfile(upsert(empty(), { $timezone: 'Etc/GMT+5', $preferred_language: 'fr', $locale: 'fr_FR' }));
   t.strictSame(profile.properties, { $timezone: 'Etc/GMT+5', $preferred_language: 'fr', $locale: 'fr_FR' });
-  t.equal(errorOf(upsert(empty(), { $timezone: 'Nowhere/Land' })).message, '$timezone: "Nowhere/Land" is not an IANA time zone name, e.g. "America/New_York" or "UTC"');
+  t.equal(
+    errorOf(upsert(empty(), { $timezone: 'Nowhere/Land' })).message,
+    '$timezone: "Nowhere/Land" is not an IANA time zone name, e.g. "America/New_York" or "UTC"',
+  );
   t.match(errorOf(upsert(empty(), { $timezone: null })).message, /^\$timezone: \$timezone must be an IANA time zone name .*got null/);
   t.match(errorOf(upsert(empty(), { $preferred_language: null })).message, /^\$preferred_language: .*got null/);
-  t.match(errorOf(upsert(empty(), { $preferred_language: 'english' })).message, /"english" is not a two-letter lower-case ISO 639-1 language code/);
+  t.match(
+    errorOf(upsert(empty(), { $preferred_language: 'english' })).message,
+    /"english" is not a two-letter lower-case ISO 639-1 language code/,
+  );
   t.match(errorOf(upsert(empty(), { $locale: null })).message, /^\$locale: \$locale must be a non-empty string .*got null/);
   t.match(errorOf(upsert(empty(), { $locale: '' })).message, /got an empty string/);
 });
 
 t.test('top-level push modifiers are ignored', async (t) => {
-  const profile = okProfile(upsert(empty(), { $id_provider: 'xiaomi', $pushvendor: 'oppo', $bundle_id: 'b', $device_id: 'd', $androidpush: ['tok'] }));
+  const profile = okProfile(
+    upsert(empty(), { $id_provider: 'xiaomi', $pushvendor: 'oppo', $bundle_id: 'b', $device_id: 'd', $androidpush: ['tok'] }),
+  );
   t.strictSame(profile.properties, {});
   t.equal(profile.identities[0]!.idProvider, 'fcm');
   t.strictSame(profile.identities[0]!.meta, {});

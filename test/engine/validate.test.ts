@@ -1,12 +1,5 @@
 import t from 'tap';
-import {
-  ISO_639_1_CODES,
-  isE164,
-  isEmail,
-  isIanaTimezone,
-  isIso6391,
-  validateDistinctId,
-} from '../../src/engine/index.js';
+import { ISO_639_1_CODES, isE164, isEmail, isIanaTimezone, isIso6391, validateDistinctId } from '../../src/engine/index.js';
 
 t.test('validateDistinctId', async (t) => {
   t.equal(validateDistinctId('user-1'), null);
@@ -51,7 +44,10 @@ t.test('isIanaTimezone accepts listed zones and anything Intl accepts', async (t
 
 t.test('isIso6391 has exactly the 184 lower-case codes', async (t) => {
   t.equal(ISO_639_1_CODES.size, 184);
-  t.equal([...ISO_639_1_CODES].every((code) => /^[a-z]{2}$/.test(code)), true);
+  t.equal(
+    [...ISO_639_1_CODES].every((code) => /^[a-z]{2}$/.test(code)),
+    true,
+  );
   for (const good of ['en', 'fr', 'hi', 'zh', 'zu', 'aa', 'bh']) t.equal(isIso6391(good), true, good);
   for (const bad of ['EN', 'En', 'en-US', 'eng', 'xx', 'qq', '', 'e', 1, null]) t.equal(isIso6391(bad), false, String(bad));
 });

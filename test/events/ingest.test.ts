@@ -100,7 +100,11 @@ t.test('the pre-schema-2 legacy array (Node SDK ≤ 1.2, sdk-wire-node §5.3) on
 
 t.test('a legacy $identify alone creates the user', async (t) => {
   const app = await build(t);
-  const res = await postEvent(app, [{ event: '$identify', properties: { $identified_id: 'only-identified' }, env: WS_A.key }], '/event/?verify=false');
+  const res = await postEvent(
+    app,
+    [{ event: '$identify', properties: { $identified_id: 'only-identified' }, env: WS_A.key }],
+    '/event/?verify=false',
+  );
   assertAccepted(t, res, 0);
   const { status, body } = await getUser(app, 'only-identified');
   t.equal(status, 200);
@@ -114,7 +118,11 @@ t.test('a single object, an array, /event without a slash, and /v2/event/', asyn
   assertAccepted(t, await postEvent(app, identity('single', [{ $set: { n: 1 } }])), 0);
   t.strictSame((await getUser(app, 'single')).body.properties, { n: 1 });
 
-  assertAccepted(t, await postEvent(app, [identity('arr-1', [{ $set: { n: 2 } }]), identity('arr-2', [{ $append: { $email: 'arr2@example.com' } }])]), 0);
+  assertAccepted(
+    t,
+    await postEvent(app, [identity('arr-1', [{ $set: { n: 2 } }]), identity('arr-2', [{ $append: { $email: 'arr2@example.com' } }])]),
+    0,
+  );
   t.strictSame((await getUser(app, 'arr-1')).body.properties, { n: 2 });
   t.strictSame((await getUser(app, 'arr-2')).body.$email, [active('arr2@example.com')]);
 
@@ -130,7 +138,11 @@ t.test('a single object, an array, /event without a slash, and /v2/event/', asyn
     properties: { amount: 42.5, items: ['a', 'b'], $ss_sdk_version: 'suprsend-py-sdk/0.19.7' },
   };
   assertAccepted(t, await postEvent(app, track, '/v2/event/'), 0);
-  assertAccepted(t, await postEvent(app, [{ ...track, $insert_id: 'c3a4e1f0-0000-4000-8000-000000000002', event: 'second' }], '/v2/event'), 0);
+  assertAccepted(
+    t,
+    await postEvent(app, [{ ...track, $insert_id: 'c3a4e1f0-0000-4000-8000-000000000002', event: 'second' }], '/v2/event'),
+    0,
+  );
   const rows = trackEvents(app);
   t.equal(rows.length, 2);
   t.match(rows[0], {
@@ -192,7 +204,11 @@ t.test('an array with a non-object element: that element fails, the others apply
 
 t.test('a record with neither operations nor an event fails with a reason', async (t) => {
   const app = await build(t);
-  assertAccepted(t, await postEvent(app, [identity('fine', [{ $set: { a: 1 } }]), { distinct_id: 'nothing', properties: { a: 1 } }, {}]), 2);
+  assertAccepted(
+    t,
+    await postEvent(app, [identity('fine', [{ $set: { a: 1 } }]), { distinct_id: 'nothing', properties: { a: 1 } }, {}]),
+    2,
+  );
   const rows = failures(app);
   t.equal(rows.length, 2);
   t.match(rows[0], { record_index: 1, distinct_id: 'nothing', reason: /neither \$user_operations/ });
@@ -495,7 +511,12 @@ t.test('x-emulator-failed-records counts the failed records', async (t) => {
 t.test('POST /v1/user/{id}/merge/ (raw)', async (t) => {
   const app = await build(t);
   await signed(app, 'POST', '/v1/user/primary/', { $email: ['p@example.com'], name: 'P', shared: 'from-primary' });
-  await signed(app, 'POST', '/v1/user/secondary/', { $email: ['s@example.com', 'p@example.com'], $sms: ['+15555550199'], shared: 'from-secondary', only_s: 1 });
+  await signed(app, 'POST', '/v1/user/secondary/', {
+    $email: ['s@example.com', 'p@example.com'],
+    $sms: ['+15555550199'],
+    shared: 'from-secondary',
+    only_s: 1,
+  });
 
   const res = await signed(app, 'POST', '/v1/user/primary/merge/', { from_user_id: 'secondary' });
   t.equal(res.statusCode, 201);

@@ -51,28 +51,98 @@ const CASES: Case[] = [
   { name: 'invalid JSON (POST)', status: 400, send: raw('POST', USER, '{"name": "Eve",', 'application/json') },
   { name: 'invalid JSON (PATCH)', status: 400, send: raw('PATCH', USER, '{"operations": [', 'application/json') },
   { name: 'invalid JSON (signed)', status: 400, send: (app) => signed(app, 'POST', USER, '{not json}') },
-  { name: 'channel as a string, not an array', status: 400, message: /\$email/, send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $email: 'a@b.com' }) },
-  { name: 'bad email (upsert)', status: 400, message: /email/, send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $email: ['not-an-email'] }) },
-  { name: 'bad email ($append)', status: 400, message: /email/, send: patchOps([{ $set: { name: 'Eve' } }, { $append: { $email: 'nope@' } }]) },
-  { name: 'non-E.164 phone (upsert $sms)', status: 400, message: /E\.164/, send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $sms: ['5555550123'] }) },
-  { name: 'non-E.164 phone ($append $whatsapp)', status: 400, message: /E\.164/, send: patchOps([{ $set: { name: 'Eve' }, $append: { $whatsapp: '00 44 20 7946 0000' } }]) },
-  { name: 'unknown timezone (upsert)', status: 400, message: /\$timezone/, send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $timezone: 'Mars/Olympus_Mons' }) },
-  { name: 'unknown timezone ($set)', status: 400, message: /\$timezone/, send: patchOps([{ $set: { name: 'Eve', $timezone: 'Not/AZone' } }]) },
-  { name: 'unknown operator', status: 400, message: /\$frobnicate/, send: patchOps([{ $set: { name: 'Eve' } }, { $frobnicate: { a: 1 } }]) },
+  {
+    name: 'channel as a string, not an array',
+    status: 400,
+    message: /\$email/,
+    send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $email: 'a@b.com' }),
+  },
+  {
+    name: 'bad email (upsert)',
+    status: 400,
+    message: /email/,
+    send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $email: ['not-an-email'] }),
+  },
+  {
+    name: 'bad email ($append)',
+    status: 400,
+    message: /email/,
+    send: patchOps([{ $set: { name: 'Eve' } }, { $append: { $email: 'nope@' } }]),
+  },
+  {
+    name: 'non-E.164 phone (upsert $sms)',
+    status: 400,
+    message: /E\.164/,
+    send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $sms: ['5555550123'] }),
+  },
+  {
+    name: 'non-E.164 phone ($append $whatsapp)',
+    status: 400,
+    message: /E\.164/,
+    send: patchOps([{ $set: { name: 'Eve' }, $append: { $whatsapp: '00 44 20 7946 0000' } }]),
+  },
+  {
+    name: 'unknown timezone (upsert)',
+    status: 400,
+    message: /\$timezone/,
+    send: (app) => bearer(app, 'POST', USER, { name: 'Eve', $timezone: 'Mars/Olympus_Mons' }),
+  },
+  {
+    name: 'unknown timezone ($set)',
+    status: 400,
+    message: /\$timezone/,
+    send: patchOps([{ $set: { name: 'Eve', $timezone: 'Not/AZone' } }]),
+  },
+  {
+    name: 'unknown operator',
+    status: 400,
+    message: /\$frobnicate/,
+    send: patchOps([{ $set: { name: 'Eve' } }, { $frobnicate: { a: 1 } }]),
+  },
   { name: '$add onto a string property', status: 400, message: /name/, send: patchOps([{ $set: { visits: 4 } }, { $add: { name: 1 } }]) },
   { name: '$increment onto a string property', status: 400, message: /name/, send: patchOps([{ $increment: { name: 2 } }]) },
-  { name: 'operations is an object', status: 400, message: /operations/, send: (app) => bearer(app, 'PATCH', USER, { operations: { $set: { name: 'Eve' } } }) },
+  {
+    name: 'operations is an object',
+    status: 400,
+    message: /operations/,
+    send: (app) => bearer(app, 'PATCH', USER, { operations: { $set: { name: 'Eve' } } }),
+  },
   { name: 'operations is a string', status: 400, message: /operations/, send: (app) => bearer(app, 'PATCH', USER, { operations: '$set' }) },
   { name: 'an operation that is not an object', status: 400, send: patchOps([{ $set: { name: 'Eve' } }, 'oops']) },
   // Empty edits: "Request body must not be empty", the upstream message for an empty edit body.
   { name: 'empty PATCH: no body', status: 400, message: /must not be empty/i, send: raw('PATCH', USER, undefined) },
-  { name: 'empty PATCH: no body, JSON content type', status: 400, message: /must not be empty/i, send: raw('PATCH', USER, undefined, 'application/json') },
+  {
+    name: 'empty PATCH: no body, JSON content type',
+    status: 400,
+    message: /must not be empty/i,
+    send: raw('PATCH', USER, undefined, 'application/json'),
+  },
   { name: 'empty PATCH: {}', status: 400, message: /must not be empty/i, send: (app) => bearer(app, 'PATCH', USER, {}) },
-  { name: 'empty PATCH: {"operations":[]}', status: 400, message: /must not be empty/i, send: (app) => bearer(app, 'PATCH', USER, { operations: [] }) },
+  {
+    name: 'empty PATCH: {"operations":[]}',
+    status: 400,
+    message: /must not be empty/i,
+    send: (app) => bearer(app, 'PATCH', USER, { operations: [] }),
+  },
   { name: 'empty PATCH: signed, no body', status: 400, message: /must not be empty/i, send: (app) => signed(app, 'PATCH', USER) },
-  { name: '256-character distinct_id (POST)', status: 400, message: /255/, send: (app) => bearer(app, 'POST', `/v1/user/${'d'.repeat(256)}/`, { name: 'Eve' }) },
-  { name: '256-character distinct_id (GET)', status: 400, message: /255/, send: (app) => bearer(app, 'GET', `/v1/user/${'d'.repeat(256)}/`) },
-  { name: '256-character distinct_id (PATCH)', status: 400, message: /255/, send: (app) => bearer(app, 'PATCH', `/v1/user/${'d'.repeat(256)}/`, { operations: [{ $set: { a: 1 } }] }) },
+  {
+    name: '256-character distinct_id (POST)',
+    status: 400,
+    message: /255/,
+    send: (app) => bearer(app, 'POST', `/v1/user/${'d'.repeat(256)}/`, { name: 'Eve' }),
+  },
+  {
+    name: '256-character distinct_id (GET)',
+    status: 400,
+    message: /255/,
+    send: (app) => bearer(app, 'GET', `/v1/user/${'d'.repeat(256)}/`),
+  },
+  {
+    name: '256-character distinct_id (PATCH)',
+    status: 400,
+    message: /255/,
+    send: (app) => bearer(app, 'PATCH', `/v1/user/${'d'.repeat(256)}/`, { operations: [{ $set: { a: 1 } }] }),
+  },
   { name: 'non-JSON content type (text/plain)', status: 415, send: raw('POST', USER, '{"name":"Eve"}', 'text/plain') },
   { name: 'non-JSON content type (form)', status: 415, send: raw('PATCH', USER, 'operations=1', 'application/x-www-form-urlencoded') },
 ];
@@ -167,7 +237,8 @@ t.test('unsupported methods answer 405 with an Allow header', async (t) => {
 
 t.test('every path is served with and without its trailing slash, never redirected', async (t) => {
   const app = await build(t);
-  const not3xx = (res: { statusCode: number }, what: string) => t.notOk(res.statusCode >= 300 && res.statusCode < 400, `${what}: no redirect`);
+  const not3xx = (res: { statusCode: number }, what: string) =>
+    t.notOk(res.statusCode >= 300 && res.statusCode < 400, `${what}: no redirect`);
 
   for (const [i, slash] of [
     [1, '/'],
@@ -218,7 +289,12 @@ t.test('listing query parameters', async (t) => {
   t.equal(first.meta.has_next, true);
   t.type(first.meta.after, 'string');
   const cursor = encodeURIComponent(first.meta.after ?? '');
-  const second = expectJson<{ meta: { before: string | null } }>(t, await bearer(app, 'GET', `/v1/user/?limit=1&after=${cursor}`), 200, 'page 2');
+  const second = expectJson<{ meta: { before: string | null } }>(
+    t,
+    await bearer(app, 'GET', `/v1/user/?limit=1&after=${cursor}`),
+    200,
+    'page 2',
+  );
   const back = encodeURIComponent(second.meta.before ?? '');
 
   for (const [query, message] of [

@@ -73,10 +73,15 @@ t.test('environment variables', async (t) => {
 });
 
 t.test('--kebab-case flags, and flags win over the environment', async (t) => {
-  const c = loadConfig(
-    { PORT: '9000', HOST: '0.0.0.0', LOG_LEVEL: 'debug', DATABASE_PATH: 'env.db' },
-    ['--port', '9100', '--host=::1', '--log-level', 'warn', '--plus-as-space', '--body-limit=8192'],
-  );
+  const c = loadConfig({ PORT: '9000', HOST: '0.0.0.0', LOG_LEVEL: 'debug', DATABASE_PATH: 'env.db' }, [
+    '--port',
+    '9100',
+    '--host=::1',
+    '--log-level',
+    'warn',
+    '--plus-as-space',
+    '--body-limit=8192',
+  ]);
   t.equal(c.port, 9100, '--port beats PORT');
   t.equal(c.host, '::1', '--host=value form');
   t.equal(c.logLevel, 'warn', '--log-level beats LOG_LEVEL');
@@ -103,8 +108,18 @@ t.test('bad values throw a ConfigError naming the variable', async (t) => {
     ['SUPRSEND_WORKSPACE_KEY'],
     '10-character workspace key',
   );
-  expectConfigError(t, () => loadConfig({ SUPRSEND_WORKSPACE_KEY: 'k'.repeat(10) }), ['SUPRSEND_WORKSPACE_KEY'], '10-character key without a secret');
-  expectConfigError(t, () => loadConfig({ SUPRSEND_WORKSPACE_KEY: 'k'.repeat(24) }), ['SUPRSEND_WORKSPACE_SECRET'], 'a key without its secret');
+  expectConfigError(
+    t,
+    () => loadConfig({ SUPRSEND_WORKSPACE_KEY: 'k'.repeat(10) }),
+    ['SUPRSEND_WORKSPACE_KEY'],
+    '10-character key without a secret',
+  );
+  expectConfigError(
+    t,
+    () => loadConfig({ SUPRSEND_WORKSPACE_KEY: 'k'.repeat(24) }),
+    ['SUPRSEND_WORKSPACE_SECRET'],
+    'a key without its secret',
+  );
   expectConfigError(t, () => loadConfig({ BODY_LIMIT: 'big' }), ['BODY_LIMIT'], 'BODY_LIMIT=big');
   expectConfigError(t, () => loadConfig({ DURABILITY: 'sometimes' }), ['DURABILITY'], 'DURABILITY=sometimes');
   expectConfigError(t, () => loadConfig({ PLUS_AS_SPACE: 'maybe' }), ['PLUS_AS_SPACE'], 'PLUS_AS_SPACE=maybe');
@@ -129,7 +144,11 @@ t.test('WORKSPACES_FILE adds workspaces', async (t) => {
   );
   const second = c.workspaces[1]!;
   t.match(second, { key: 'second_workspace_key_0001', secret: 'second-secret', api_keys: ['second-api-key'], inbox: true });
-  t.same(loadConfig({}, ['--workspaces-file', file]).workspaces.map((w) => w.name), ['default', 'second'], 'as a flag too');
+  t.same(
+    loadConfig({}, ['--workspaces-file', file]).workspaces.map((w) => w.name),
+    ['default', 'second'],
+    'as a flag too',
+  );
 
   // The loaded workspace works on the wire, isolated from the default one.
   const app = await buildApp({ ...c, validateResponses: true });
@@ -142,7 +161,11 @@ t.test('WORKSPACES_FILE adds workspaces', async (t) => {
     payload: '{"name":"F"}',
   });
   t.equal(create.statusCode, 201, 'the file workspace’s API key works');
-  const other = await app.inject({ method: 'GET', url: '/v1/user/from-file/', headers: { authorization: `Bearer ${DEV_WORKSPACE.apiKey}` } });
+  const other = await app.inject({
+    method: 'GET',
+    url: '/v1/user/from-file/',
+    headers: { authorization: `Bearer ${DEV_WORKSPACE.apiKey}` },
+  });
   t.equal(other.statusCode, 404, 'the default workspace does not see it');
 });
 

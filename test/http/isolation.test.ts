@@ -48,11 +48,21 @@ t.test('workspace B cannot read, change or delete workspace A users', async (t) 
   t.equal(expectApiError(t, await bearer(app, 'GET', '/v1/user/only-a/', undefined, B_KEY), 404, 'B GET (bearer)').message, notFound);
   t.equal(expectApiError(t, await signed(app, 'GET', '/v1/user/only-a/', undefined, WS_B), 404, 'B GET (signed)').message, notFound);
   t.equal(
-    expectApiError(t, await bearer(app, 'PATCH', '/v1/user/only-a/', { operations: [{ $set: { name: 'hacked' } }] }, B_KEY), 404, 'B PATCH (bearer)').message,
+    expectApiError(
+      t,
+      await bearer(app, 'PATCH', '/v1/user/only-a/', { operations: [{ $set: { name: 'hacked' } }] }, B_KEY),
+      404,
+      'B PATCH (bearer)',
+    ).message,
     notFound,
   );
   t.equal(
-    expectApiError(t, await signed(app, 'PATCH', '/v1/user/only-a/', { operations: [{ $unset: ['$email'] }] }, WS_B), 404, 'B PATCH (signed)').message,
+    expectApiError(
+      t,
+      await signed(app, 'PATCH', '/v1/user/only-a/', { operations: [{ $unset: ['$email'] }] }, WS_B),
+      404,
+      'B PATCH (signed)',
+    ).message,
     notFound,
   );
   t.equal(expectApiError(t, await bearer(app, 'DELETE', '/v1/user/only-a/', undefined, B_KEY), 404, 'B DELETE (bearer)').message, notFound);
@@ -109,9 +119,20 @@ t.test('the same distinct_id lives independently in both workspaces', async (t) 
   const b2 = expectJson<User>(t, await bearer(app, 'GET', '/v1/user/shared-id/', undefined, B_KEY), 200, 'B reads shared-id');
   t.same(a.properties, { name: 'Alice in A', plan: 'gold' }, "A's properties");
   t.same(b2.properties, { name: 'Bob in B', tier: 2 }, "B's properties");
-  t.same(a.$email?.map((i) => i.value), ['alice@a.example'], "A's emails");
-  t.same(b2.$email?.map((i) => i.value), ['bob@b.example'], "B's emails");
-  t.same(a.$sms?.map((i) => i.value), ['+15555550100']);
+  t.same(
+    a.$email?.map((i) => i.value),
+    ['alice@a.example'],
+    "A's emails",
+  );
+  t.same(
+    b2.$email?.map((i) => i.value),
+    ['bob@b.example'],
+    "B's emails",
+  );
+  t.same(
+    a.$sms?.map((i) => i.value),
+    ['+15555550100'],
+  );
   t.equal(b2.$sms, undefined, 'B has no sms');
   t.ok(a.$inbox?.[0] && b2.$inbox?.[0], 'both got an $inbox identity');
   t.not(a.$inbox?.[0]?.value, b2.$inbox?.[0]?.value, 'inbox values come from each workspace’s own inbox secret');
@@ -119,7 +140,13 @@ t.test('the same distinct_id lives independently in both workspaces', async (t) 
   // An edit in one workspace does not reach the other.
   const edited = expectJson<User>(
     t,
-    await bearer(app, 'PATCH', '/v1/user/shared-id/', { operations: [{ $set: { name: 'Bob 2' } }, { $append: { $email: 'bob2@b.example' } }] }, B_KEY),
+    await bearer(
+      app,
+      'PATCH',
+      '/v1/user/shared-id/',
+      { operations: [{ $set: { name: 'Bob 2' } }, { $append: { $email: 'bob2@b.example' } }] },
+      B_KEY,
+    ),
     202,
     'B edits shared-id',
   );

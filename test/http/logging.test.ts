@@ -46,9 +46,19 @@ t.test('one log line per request, and no credential in any of them', async (t) =
   const headersSent: string[] = [];
   const requests: Array<{ what: string; expect: number; workspace?: string; run: () => Promise<LightMyRequestResponse> }> = [
     { what: 'bearer list', expect: 200, workspace: WS_A.name, run: () => bearer(app, 'GET', '/v1/user/') },
-    { what: 'signed upsert', expect: 201, workspace: WS_A.name, run: () => signed(app, 'POST', '/v1/user/logged/', { name: 'L', $email: ['l@example.com'] }) },
+    {
+      what: 'signed upsert',
+      expect: 201,
+      workspace: WS_A.name,
+      run: () => signed(app, 'POST', '/v1/user/logged/', { name: 'L', $email: ['l@example.com'] }),
+    },
     { what: 'signed get (B)', expect: 404, workspace: WS_B.name, run: () => signed(app, 'GET', '/v1/user/logged/', undefined, WS_B) },
-    { what: 'bearer patch', expect: 202, workspace: WS_A.name, run: () => bearer(app, 'PATCH', '/v1/user/logged/', { operations: [{ $set: { a: 1 } }] }) },
+    {
+      what: 'bearer patch',
+      expect: 202,
+      workspace: WS_A.name,
+      run: () => bearer(app, 'PATCH', '/v1/user/logged/', { operations: [{ $set: { a: 1 } }] }),
+    },
     {
       what: 'wrong secret (401)',
       expect: 401,
@@ -61,7 +71,12 @@ t.test('one log line per request, and no credential in any of them', async (t) =
     { what: 'unknown bearer (401)', expect: 401, run: () => bearer(app, 'GET', '/v1/user/logged/', undefined, 'api_key_unknown_zzz') },
     { what: 'no credentials (401)', expect: 401, run: () => app.inject({ method: 'GET', url: '/v1/user/logged/' }) },
     { what: 'invalid JSON (400)', expect: 400, workspace: WS_A.name, run: () => bearer(app, 'POST', '/v1/user/logged/', '{"oops":') },
-    { what: 'bad email, signed (400)', expect: 400, workspace: WS_A.name, run: () => signed(app, 'POST', '/v1/user/logged/', { $email: ['nope'] }) },
+    {
+      what: 'bad email, signed (400)',
+      expect: 400,
+      workspace: WS_A.name,
+      run: () => signed(app, 'POST', '/v1/user/logged/', { $email: ['nope'] }),
+    },
     { what: 'delete', expect: 204, workspace: WS_A.name, run: () => bearer(app, 'DELETE', '/v1/user/logged/') },
   ];
 

@@ -30,7 +30,9 @@ t.test('a database from before lists, objects, workspaces and user counts upgrad
   // The first release's schema (users, identities, events), with a user in it.
   const old = openDatabase({ path, durability: 'normal', migrationsDir: olderMigrations(dir, 2) });
   const tables = (db: typeof old) =>
-    (db.$client.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((r) => r.name);
+    (db.$client.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
   t.notOk(tables(old).includes('lists'), 'the old schema has no lists');
   const now = '2025-01-01T00:00:00.000000+00:00';
   const { lastInsertRowid } = old.$client

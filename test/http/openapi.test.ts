@@ -6,10 +6,7 @@ import { build } from '../helper.js';
 t.test('the committed openapi/openapi.json is up to date', async (t) => {
   const committed = readFileSync(OPENAPI_PATH, 'utf8');
   const current = await generateOpenApi();
-  t.ok(
-    committed === current,
-    'openapi/openapi.json differs from what the routes produce now: run `npm run openapi` and commit the result',
-  );
+  t.ok(committed === current, 'openapi/openapi.json differs from what the routes produce now: run `npm run openapi` and commit the result');
   const doc = JSON.parse(committed) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   t.match(doc.openapi, /^3\.1\./, 'an OpenAPI 3.1 document');
   t.ok(doc.paths['/v1/user/{distinct_id}/'], 'documents /v1/user/{distinct_id}/');
@@ -22,7 +19,11 @@ t.test('/openapi.json is served without credentials', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   t.equal(res.statusCode, 200);
   t.match(String(res.headers['content-type']), /^application\/json/);
-  const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
+  const doc = JSON.parse(res.body) as {
+    openapi: string;
+    paths: Record<string, unknown>;
+    components: { securitySchemes: Record<string, unknown> };
+  };
   t.match(doc.openapi, /^3\.1\./);
   t.ok(doc.paths['/v1/user/{distinct_id}/'], 'the user routes are described');
   t.ok(doc.components.securitySchemes.BearerAuth, 'Bearer auth is described');

@@ -55,7 +55,10 @@ t.test('users survive closing and reopening the database file', async (t) => {
     t.equal(edit.statusCode, 202, 'edit alice');
     const edited = JSON.parse(edit.body);
     t.equal(edited.properties.visits, 3);
-    t.same(edited.$email.map((i: { value: string }) => i.value), ['alice@example.com']);
+    t.same(
+      edited.$email.map((i: { value: string }) => i.value),
+      ['alice@example.com'],
+    );
     t.equal(edited.$iospush.length, 1);
     t.equal((await bearer(first, 'DELETE', '/v1/user/carol/')).statusCode, 204, 'delete carol');
     t.equal((await bearer(first, 'POST', '/v1/user/b-user/', { name: 'in B' }, WS_B.api_keys[0])).statusCode, 201, 'a user in workspace B');
@@ -107,7 +110,9 @@ t.test('users survive closing and reopening the database file', async (t) => {
     t.equal(String(client.pragma('journal_mode', { simple: true })).toLowerCase(), 'wal', 'WAL journal mode');
     t.equal(client.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on');
     t.same(client.pragma('integrity_check', { simple: true }), 'ok', 'integrity check passes');
-    const migrations = client.prepare("select count(*) as n from sqlite_master where type = 'table' and name like '%migrations%'").get() as { n: number };
+    const migrations = client
+      .prepare("select count(*) as n from sqlite_master where type = 'table' and name like '%migrations%'")
+      .get() as { n: number };
     t.equal(migrations.n, 1, 'one migrations table');
     const applied = client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
     t.ok(applied.n >= 1, 'migrations recorded');

@@ -134,7 +134,10 @@ t.test('GET /v1/user/ validates against the list schema', async (t) => {
   for (const id of ['list-1', 'list-2', 'list-3']) {
     expectJson(t, await bearer(app, 'POST', `/v1/user/${id}/`, { name: id, $email: [`${id}@example.com`] }), 201, `create ${id}`);
   }
-  type Page = { meta: { count: number; limit: number; has_prev: boolean; before: string | null; has_next: boolean; after: string | null }; results: User[] };
+  type Page = {
+    meta: { count: number; limit: number; has_prev: boolean; before: string | null; has_next: boolean; after: string | null };
+    results: User[];
+  };
 
   const page1 = expectJson<Page>(t, await bearer(app, 'GET', '/v1/user/?limit=2'), 200, 'page 1');
   t.ok(validators.list_200(page1), `page 1 valid against SuprSend's list schema ${JSON.stringify(validators.list_200.errors ?? [])}`);
@@ -142,13 +145,22 @@ t.test('GET /v1/user/ validates against the list schema', async (t) => {
   t.type(page1.meta.after, 'string');
   t.equal(page1.results.length, 2);
   for (const r of page1.results) {
-    t.same(Object.keys(r).sort(), ['created_at', 'distinct_id', 'properties', 'updated_at'], `${r.distinct_id}: no channels in list results`);
+    t.same(
+      Object.keys(r).sort(),
+      ['created_at', 'distinct_id', 'properties', 'updated_at'],
+      `${r.distinct_id}: no channels in list results`,
+    );
     t.equal(r.properties.name, r.distinct_id);
   }
 
   // The last page: upstream types `after` as a string, but with no next page this project (like its
   // examples' `before`) answers null (spec decision 9 / §5.9), so `after` is checked as string-or-null here.
-  const page2 = expectJson<Page>(t, await bearer(app, 'GET', `/v1/user/?limit=2&after=${encodeURIComponent(page1.meta.after ?? '')}`), 200, 'page 2');
+  const page2 = expectJson<Page>(
+    t,
+    await bearer(app, 'GET', `/v1/user/?limit=2&after=${encodeURIComponent(page1.meta.after ?? '')}`),
+    200,
+    'page 2',
+  );
   const lastPageSchema = structuredClone(fixtures.responses.list_200) as { properties: { meta: { properties: Record<string, unknown> } } };
   lastPageSchema.properties.meta.properties.after = { type: ['string', 'null'] };
   const validateLast = ajv.compile(lastPageSchema);

@@ -108,10 +108,17 @@ t.test('the GET vector passes authentication', async (t) => {
   expectApiError(t, wrongDate, 401, 'signature over another Date');
 
   // A valid listing signed by the same workspace: 200.
-  const ok = await app.inject({ method: 'GET', url: '/v1/user/?limit=10', headers: signedHeaders(VEC, 'GET', '/v1/user/?limit=10', undefined, DATE) });
+  const ok = await app.inject({
+    method: 'GET',
+    url: '/v1/user/?limit=10',
+    headers: signedHeaders(VEC, 'GET', '/v1/user/?limit=10', undefined, DATE),
+  });
   const page = expectJson<{ meta: { count: number }; results: Array<{ distinct_id: string }> }>(t, ok, 200, 'signed listing');
   t.equal(page.meta.count, 1);
-  t.same(page.results.map((r) => r.distinct_id), ['user-1']);
+  t.same(
+    page.results.map((r) => r.distinct_id),
+    ['user-1'],
+  );
 });
 
 t.test('percent-encoded distinct_id: raw-path and decoded-path signatures are both accepted', async (t) => {
@@ -157,7 +164,12 @@ t.test('a Java-style Date header is accepted', async (t) => {
   t.equal(expectJson<{ distinct_id: string }>(t, get, 200, 'GET with Java Date').distinct_id, 'user-1');
 
   const body = '{"operations":[{"$set":{"lang":"java"}}]}';
-  const patch = await app.inject({ method: 'PATCH', url: PATCH_URI, headers: signedHeaders(VEC, 'PATCH', PATCH_URI, body, JAVA_DATE), payload: body });
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: PATCH_URI,
+    headers: signedHeaders(VEC, 'PATCH', PATCH_URI, body, JAVA_DATE),
+    payload: body,
+  });
   t.equal(expectJson<{ properties: Record<string, unknown> }>(t, patch, 202, 'PATCH with Java Date').properties.lang, 'java');
 });
 
@@ -175,14 +187,24 @@ t.test('bad credentials answer 401 in the long error form and change nothing', a
   // Wrong secret.
   const wrongSecret = { ...VEC, secret: 'secret124' };
   check401(
-    await app.inject({ method: 'PATCH', url: PATCH_URI, headers: signedHeaders(wrongSecret, 'PATCH', PATCH_URI, PATCH_BODY, DATE), payload: PATCH_BODY }),
+    await app.inject({
+      method: 'PATCH',
+      url: PATCH_URI,
+      headers: signedHeaders(wrongSecret, 'PATCH', PATCH_URI, PATCH_BODY, DATE),
+      payload: PATCH_BODY,
+    }),
     'wrong secret',
   );
 
   // Tampered body: signed one body, sent another.
   const tampered = PATCH_BODY.replace('Alice', 'Mallory');
   check401(
-    await app.inject({ method: 'PATCH', url: PATCH_URI, headers: { 'content-type': CT, date: DATE, authorization: `${VEC.key}:${PATCH_SIG}` }, payload: tampered }),
+    await app.inject({
+      method: 'PATCH',
+      url: PATCH_URI,
+      headers: { 'content-type': CT, date: DATE, authorization: `${VEC.key}:${PATCH_SIG}` },
+      payload: tampered,
+    }),
     'tampered body',
   );
   // The same body re-serialised (spaces added) is a different byte string: also refused.
@@ -198,7 +220,10 @@ t.test('bad credentials answer 401 in the long error form and change nothing', a
 
   // Unknown workspace key, with a signature that would be right for the known secret.
   const unknownKey = { ...VEC, key: 'not_a_known_workspace_key' };
-  check401(await app.inject({ method: 'GET', url: PATCH_URI, headers: signedHeaders(unknownKey, 'GET', PATCH_URI, undefined) }), 'unknown workspace key');
+  check401(
+    await app.inject({ method: 'GET', url: PATCH_URI, headers: signedHeaders(unknownKey, 'GET', PATCH_URI, undefined) }),
+    'unknown workspace key',
+  );
 
   // Another workspace's key with this workspace's secret.
   check401(
@@ -214,8 +239,20 @@ t.test('bad credentials answer 401 in the long error form and change nothing', a
   );
 
   // Garbage.
-  for (const garbage of ['garbage', 'Basic dXNlcjpwYXNz', ':', `${VEC.key}:`, `:${PATCH_SIG}`, 'Bearer', 'Bearer ', `${VEC.key} ${PATCH_SIG}`]) {
-    check401(await app.inject({ method: 'GET', url: PATCH_URI, headers: { 'content-type': CT, date: DATE, authorization: garbage } }), `garbage ${JSON.stringify(garbage)}`);
+  for (const garbage of [
+    'garbage',
+    'Basic dXNlcjpwYXNz',
+    ':',
+    `${VEC.key}:`,
+    `:${PATCH_SIG}`,
+    'Bearer',
+    'Bearer ',
+    `${VEC.key} ${PATCH_SIG}`,
+  ]) {
+    check401(
+      await app.inject({ method: 'GET', url: PATCH_URI, headers: { 'content-type': CT, date: DATE, authorization: garbage } }),
+      `garbage ${JSON.stringify(garbage)}`,
+    );
   }
 
   const after = await bearer(app, 'GET', PATCH_URI, undefined, VEC.api_keys[0]);

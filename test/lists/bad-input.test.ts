@@ -17,7 +17,12 @@ async function seeded(t: Test): Promise<{ app: FastifyInstance; version: string 
   await createList(t, app, LIST, { list_name: 'Stable', list_description: 'do not touch' });
   await addMembers(t, app, LIST, ['u1', 'u2']);
   const draft = json<ListObject>(t, await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/start_sync/`, {}), 201, 'start_sync');
-  json(t, await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ['d1'] }), 201, 'draft add');
+  json(
+    t,
+    await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ['d1'] }),
+    201,
+    'draft add',
+  );
   return { app, version: draft.version_id! };
 }
 
@@ -43,7 +48,9 @@ function expectLong(t: Test, res: Awaited<ReturnType<typeof bearer>>, status: nu
 }
 
 const pythonJson = (detail: Record<string, string[]>) =>
-  `{${Object.entries(detail).map(([k, v]) => `"${k}": [${v.map((m) => JSON.stringify(m)).join(', ')}]`).join(', ')}}`;
+  `{${Object.entries(detail)
+    .map(([k, v]) => `"${k}": [${v.map((m) => JSON.stringify(m)).join(', ')}]`)
+    .join(', ')}}`;
 
 t.test('invalid list_id on create: 400 long form with detail {"list_id": [...]}', async (t) => {
   const { app, version } = await seeded(t);
@@ -91,13 +98,28 @@ t.test('invalid list_id on create: 400 long form with detail {"list_id": [...]}'
   t.ok(typeof noBody.detail === 'object' && noBody.detail !== null, 'no body: field errors');
   const arrayBody = expectLong(t, await bearer(app, 'POST', '/v1/subscriber_list/', [{ list_id: 'x' }]), 400, 'an array body');
   t.strictSame(Object.keys(arrayBody.detail as object), ['non_field_errors']);
-  const badName = expectLong(t, await bearer(app, 'POST', '/v1/subscriber_list/', { list_id: 'fine', list_name: 5 }), 400, 'list_name a number');
+  const badName = expectLong(
+    t,
+    await bearer(app, 'POST', '/v1/subscriber_list/', { list_id: 'fine', list_name: 5 }),
+    400,
+    'list_name a number',
+  );
   t.strictSame(Object.keys(badName.detail as object), ['list_name']);
-  const badFlag = expectLong(t, await bearer(app, 'POST', '/v1/subscriber_list/', { list_id: 'fine', track_user_entry: 'yes' }), 400, 'flag a string');
+  const badFlag = expectLong(
+    t,
+    await bearer(app, 'POST', '/v1/subscriber_list/', { list_id: 'fine', track_user_entry: 'yes' }),
+    400,
+    'flag a string',
+  );
   t.strictSame(Object.keys(badFlag.detail as object), ['track_user_entry']);
   expectLong(
     t,
-    await app.inject({ method: 'POST', url: '/v1/subscriber_list/', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, payload: '{"list_id": ' }),
+    await app.inject({
+      method: 'POST',
+      url: '/v1/subscriber_list/',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      payload: '{"list_id": ',
+    }),
     400,
     'invalid JSON',
   );
@@ -110,7 +132,10 @@ t.test('valid list_ids at the edges: 64 characters, mixed case, padded', async (
   const long = `A_-${'b'.repeat(61)}`;
   t.equal((await createList(t, app, long)).list_id, long.toLowerCase(), '64 characters: stored lower-cased');
   t.equal((await createList(t, app, '  Padded-ID_9  ')).list_id, 'padded-id_9', 'trimmed and lower-cased');
-  t.equal(json<ListObject>(t, await bearer(app, 'GET', '/v1/subscriber_list/PADDED-ID_9/'), 200, 'get by upper case').list_id, 'padded-id_9');
+  t.equal(
+    json<ListObject>(t, await bearer(app, 'GET', '/v1/subscriber_list/PADDED-ID_9/'), 200, 'get by upper case').list_id,
+    'padded-id_9',
+  );
   const upsert = await createList(t, app, 'PADDED-id_9', { list_name: 'renamed' });
   t.equal(upsert.list_name, 'renamed', 'creating an existing list_id (any case) updates it');
   t.equal(upsert.list_description, '', 'fields not sent keep their value');
@@ -140,15 +165,28 @@ t.test('unknown list on every route: 404 long form "list_id: <id> not found"', a
   for (const [method, url, body] of routes) {
     const res = await bearer(app, method, url, body);
     const err = expectLong(t, res, 404, `${method} ${url}`);
-    t.strictSame(err, { code: 404, error_code: 'not_found', type: 'NotFound', message: 'list_id: nope not found', detail: 'list_id: nope not found' });
+    t.strictSame(err, {
+      code: 404,
+      error_code: 'not_found',
+      type: 'NotFound',
+      message: 'list_id: nope not found',
+      detail: 'list_id: nope not found',
+    });
     matchesUpstream(t, 'get_404', err, `${method} ${url}`);
   }
-  t.strictSame(Object.keys(upstreamExamples.get_404 as object).sort(), ['code', 'detail', 'error_code', 'message', 'type'], 'the same keys as upstream');
+  t.strictSame(
+    Object.keys(upstreamExamples.get_404 as object).sort(),
+    ['code', 'detail', 'error_code', 'message', 'type'],
+    'the same keys as upstream',
+  );
 
   // A version of another list, and an unknown version.
   await createList(t, app, 'other');
   for (const [method, url, body] of routes.filter(([, u]) => u.includes('/version/'))) {
-    for (const [listId, versionId] of [['other', version], [LIST, '01ARZ3NDEKTSV4RRFFQ69G5FAV']] as const) {
+    for (const [listId, versionId] of [
+      ['other', version],
+      [LIST, '01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+    ] as const) {
       const target = url.replace('/nope/', `/${listId}/`).replace(version, versionId);
       const err = expectLong(t, await bearer(app, method, target, body), 404, `${method} ${target}`);
       t.equal(err.message, `version_id ${versionId} not found for list_id ${listId}`);
@@ -212,10 +250,19 @@ t.test('bad query parameters: 400 long form naming the parameter', async (t) => 
     t.strictSame(Object.keys(err.detail as object), [param], `${url}: names ${param}`);
   }
   // Unknown parameters are ignored; limit at its bounds is fine.
-  for (const url of ['/v1/subscriber_list/?limit=1000&offset=0&foo=bar', '/v1/subscriber_list?limit=1', `/v1/subscriber_list/${LIST}/subscriber/?limit=1000&sort=id&x=1`]) {
+  for (const url of [
+    '/v1/subscriber_list/?limit=1000&offset=0&foo=bar',
+    '/v1/subscriber_list?limit=1',
+    `/v1/subscriber_list/${LIST}/subscriber/?limit=1000&sort=id&x=1`,
+  ]) {
     t.equal((await bearer(app, 'GET', url)).statusCode, 200, `${url}: 200`);
   }
-  const far = json<{ meta: unknown; results: unknown[] }>(t, await bearer(app, 'GET', '/v1/subscriber_list/?offset=100'), 200, 'offset past the end');
+  const far = json<{ meta: unknown; results: unknown[] }>(
+    t,
+    await bearer(app, 'GET', '/v1/subscriber_list/?offset=100'),
+    200,
+    'offset past the end',
+  );
   t.strictSame(far, { meta: { count: 1, limit: 20, offset: 100 }, results: [] });
   void version;
 });

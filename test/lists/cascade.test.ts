@@ -33,14 +33,20 @@ async function counts(t: Test, app: FastifyInstance, ...listIds: string[]): Prom
 }
 
 async function startDraft(t: Test, app: FastifyInstance, listId: string, ids: string[]): Promise<string> {
-  const draft = json<ListObject>(t, await bearer(app, 'POST', `/v1/subscriber_list/${listId}/start_sync/`, {}), 201, `start_sync ${listId}`);
+  const draft = json<ListObject>(
+    t,
+    await bearer(app, 'POST', `/v1/subscriber_list/${listId}/start_sync/`, {}),
+    201,
+    `start_sync ${listId}`,
+  );
   const add = await bearer(app, 'POST', `/v1/subscriber_list/${listId}/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ids });
   json(t, add, 201, 'add to draft');
   return draft.version_id!;
 }
 
 async function draftCount(t: Test, app: FastifyInstance, listId: string, versionId: string): Promise<number> {
-  return json<ListObject>(t, await bearer(app, 'GET', `/v1/subscriber_list/${listId}/version/${versionId}/`), 200, 'get draft').subscribers_count;
+  return json<ListObject>(t, await bearer(app, 'GET', `/v1/subscriber_list/${listId}/version/${versionId}/`), 200, 'get draft')
+    .subscribers_count;
 }
 
 t.test('deleting a user removes its memberships in every list and draft', async (t) => {
@@ -105,7 +111,7 @@ t.test("merging moves the secondary's memberships to the primary", async (t) => 
   t.equal(after.meta.count, 3);
 
   t.equal(await draftCount(t, app, 'only_p', draftBoth), 1, 'a draft with both keeps one');
-  t.equal(await draftCount(t, app, 'both', draftS), 1, "a draft with only s now holds p");
+  t.equal(await draftCount(t, app, 'both', draftS), 1, 'a draft with only s now holds p');
   json(t, await bearer(app, 'PATCH', `/v1/subscriber_list/both/version/${draftS}/finish_sync/`, {}), 201, 'publish the draft');
   t.strictSame(await allMembers(app, 'both'), ['p'], 'the published draft holds p');
   t.equal(countRows(app, "SELECT count(*) AS n FROM list_members WHERE distinct_id = 's'"), 0);

@@ -38,7 +38,12 @@ type Fetch = (cursor: string | undefined) => Promise<CursorPageBody<Row>>;
 function subscriberFetch(t: Test, app: FastifyInstance, sort: Sort | undefined): Fetch {
   return async (cursor) => {
     const q = [`limit=${PAGE}`, ...(sort ? [`sort=${sort}`] : []), ...(cursor ? [cursor] : [])].join('&');
-    const body = json<CursorPageBody<Subscriber>>(t, await bearer(app, 'GET', `/v1/subscriber_list/${LIST}/subscriber/?${q}`), 200, `page ${q}`);
+    const body = json<CursorPageBody<Subscriber>>(
+      t,
+      await bearer(app, 'GET', `/v1/subscriber_list/${LIST}/subscriber/?${q}`),
+      200,
+      `page ${q}`,
+    );
     return { meta: body.meta, results: body.results.map((r) => ({ ...r, key: r.distinct_id })) };
   };
 }
@@ -94,11 +99,30 @@ async function listWithMembers(t: Test): Promise<FastifyInstance> {
 
 /** Page sizes and flags of a full walk over 35 rows: 10, 10, 10, 5. */
 function checkShape(t: Test, walk: Walk, total: number) {
-  t.strictSame(walk.pages.map((p) => p.results.length), [10, 10, 10, 5], 'pages of 10, 10, 10 and 5');
-  t.strictSame(walk.pages.map((p) => p.meta.count), [total, total, total, total], 'meta.count is the whole listing on every page');
-  t.strictSame(walk.pages.map((p) => p.meta.limit), [PAGE, PAGE, PAGE, PAGE]);
-  t.strictSame(walk.pages.map((p) => p.meta.has_prev), [false, true, true, true], 'has_prev on all but the first page');
-  t.strictSame(walk.pages.map((p) => p.meta.has_next), [true, true, true, false], 'has_next on all but the last page');
+  t.strictSame(
+    walk.pages.map((p) => p.results.length),
+    [10, 10, 10, 5],
+    'pages of 10, 10, 10 and 5',
+  );
+  t.strictSame(
+    walk.pages.map((p) => p.meta.count),
+    [total, total, total, total],
+    'meta.count is the whole listing on every page',
+  );
+  t.strictSame(
+    walk.pages.map((p) => p.meta.limit),
+    [PAGE, PAGE, PAGE, PAGE],
+  );
+  t.strictSame(
+    walk.pages.map((p) => p.meta.has_prev),
+    [false, true, true, true],
+    'has_prev on all but the first page',
+  );
+  t.strictSame(
+    walk.pages.map((p) => p.meta.has_next),
+    [true, true, true, false],
+    'has_next on all but the last page',
+  );
   t.equal(walk.pages[0]!.meta.before, null, 'no before cursor on the first page');
   t.equal(lastOf(walk).meta.after, null, 'no after cursor on the last page');
 }
@@ -115,19 +139,33 @@ for (const sort of ['-id', 'id', undefined] as const) {
     checkShape(t, fwd, TOTAL);
     const first = fwd.pages[0] as CursorPageBody<Subscriber & Row>;
     t.match(first.results[0]!.created_at, TIMESTAMP);
-    t.strictSame(Object.keys(first.results[0]!).filter((k) => k !== 'key').sort(), ['created_at', 'distinct_id', 'id'], 'a result is {id, distinct_id, created_at}');
+    t.strictSame(
+      Object.keys(first.results[0]!)
+        .filter((k) => k !== 'key')
+        .sort(),
+      ['created_at', 'distinct_id', 'id'],
+      'a result is {id, distinct_id, created_at}',
+    );
     matchesUpstream(t, 'subscribers_200', { meta: first.meta, results: first.results.map(({ key: _k, ...r }) => r) });
 
     const back = await backward(fetch, lastOf(fwd));
     t.strictSame(back.keys, expected, 'backward from the last page: every member once, in order');
-    t.strictSame(back.pages.map((p) => p.results.map((r) => r.key)), fwd.pages.map((p) => p.results.map((r) => r.key)), 'the same pages');
+    t.strictSame(
+      back.pages.map((p) => p.results.map((r) => r.key)),
+      fwd.pages.map((p) => p.results.map((r) => r.key)),
+      'the same pages',
+    );
     t.equal(back.pages[0]!.meta.has_prev, false, 'the first page reached going back has no previous page');
     t.equal(back.pages[0]!.meta.before, null);
 
     // A result's id works as a cursor, as in upstream's example (?before=<id>).
     const tenth = fwd.pages[0]!.results[PAGE - 1] as Subscriber & Row;
     const fromId = await fetch(`after=${encodeURIComponent(tenth.id)}`);
-    t.strictSame(fromId.results.map((r) => r.key), expected.slice(PAGE, 2 * PAGE), 'after=<id of the 10th> is the second page');
+    t.strictSame(
+      fromId.results.map((r) => r.key),
+      expected.slice(PAGE, 2 * PAGE),
+      'after=<id of the 10th> is the second page',
+    );
   });
 
   t.test(`subscribers, sort ${label}: members added between page calls neither repeat nor displace`, async (t) => {
@@ -145,7 +183,11 @@ for (const sort of ['-id', 'id', undefined] as const) {
     t.equal(dupes(fwd.keys).length, 0, 'forward: nothing seen twice');
     t.strictSame(fwd.keys.slice(0, TOTAL), expected, 'forward: the 35 members, in order, none skipped');
     // Newest first, new members sit before page 1; oldest first, they come after the 35.
-    t.strictSame(fwd.keys.slice(TOTAL), sort === 'id' ? inserted : [], sort === 'id' ? 'then the new ones, in the order added' : 'and no new one');
+    t.strictSame(
+      fwd.keys.slice(TOTAL),
+      sort === 'id' ? inserted : [],
+      sort === 'id' ? 'then the new ones, in the order added' : 'and no new one',
+    );
     t.equal(lastOf(fwd).meta.count, TOTAL + inserted.length, 'count includes the members added meanwhile');
 
     const before = inserted.length;
@@ -177,7 +219,10 @@ t.test("a user's subscribed_to/list: 35 lists forward and back, also while lists
   const fwd = await forward(fetch);
   t.strictSame(fwd.keys, expected, 'forward: every list once, newest membership first');
   checkShape(t, fwd, TOTAL);
-  matchesUpstream(t, 'subscribed_to_list_200', { meta: fwd.pages[1]!.meta, results: (fwd.pages[1]!.results as Array<SubscribedList & Row>).map(({ key: _k, ...r }) => r) });
+  matchesUpstream(t, 'subscribed_to_list_200', {
+    meta: fwd.pages[1]!.meta,
+    results: (fwd.pages[1]!.results as Array<SubscribedList & Row>).map(({ key: _k, ...r }) => r),
+  });
   const back = await backward(fetch, lastOf(fwd));
   t.strictSame(back.keys, expected, 'backward: every list once, in order');
 

@@ -26,7 +26,9 @@ const subscribers = async (app: FastifyInstance, type: string, id: string) =>
 
 const subscribedTo = async (app: FastifyInstance, distinctId: string) => {
   const res = await call(app, 'GET', `/v1/user/${distinctId}/subscribed_to/object/?limit=100`);
-  return res.status === 200 ? (res.body.results as any[]).map((i) => `${i.object.object_type}/${i.object.id}:${JSON.stringify(i.properties)}`) : res.status;
+  return res.status === 200
+    ? (res.body.results as any[]).map((i) => `${i.object.object_type}/${i.object.id}:${JSON.stringify(i.properties)}`)
+    : res.status;
 };
 
 async function world(t: Test): Promise<FastifyInstance> {
@@ -85,7 +87,11 @@ t.test('deleting an object removes its subscriptions, as parent and as child', a
   t.equal((await call(app, 'DELETE', '/v1/object/teams/b/')).status, 204, 'b deleted');
   await counts(t, app, { 'teams/a': 1, 'teams/c': 1 }, 'after deleting b');
   t.same(await subscribers(app, 'teams', 'a'), ['u0'], "b's subscription to a is gone");
-  t.same((await ok(t, app, 'GET', '/v1/object/teams/c/subscribed_to/object/', undefined, 200)).results, [], "c's subscription to b is gone");
+  t.same(
+    (await ok(t, app, 'GET', '/v1/object/teams/c/subscribed_to/object/', undefined, 200)).results,
+    [],
+    "c's subscription to b is gone",
+  );
   t.same(await subscribedTo(app, 'u1'), ['teams/c:{}'], "u1's subscription to b is gone");
   await ok(t, app, 'GET', '/v1/user/u1/', undefined, 200); // users stay
   const rows = app.emulator.db.$client.prepare('SELECT count(*) AS n FROM subscriptions').get() as { n: number };

@@ -39,7 +39,11 @@ t.test("the spec's own examples pass the (null-adapted) upstream schemas and the
     if (strictName) t.same(schemaErrors(strict[strictName]!, ex[example]), [], `${example} passes the strict ${strictName} schema`);
   }
   // Without the adaptation, the spec contradicts itself (hence the nullable places, and only those).
-  t.not(schemaErrors(fixture.responses.subscription_list_200!, ex.subscription_list_200).length, 0, 'the raw subscription list schema rejects its example');
+  t.not(
+    schemaErrors(fixture.responses.subscription_list_200!, ex.subscription_list_200).length,
+    0,
+    'the raw subscription list schema rejects its example',
+  );
   t.equal(ex.object_get_404.message, "object 'obj_type/obj_id' not found", 'the documented 404 message form');
   t.equal(ex.object_edit_400.message, 'Request body must not be empty', 'the documented empty-edit message');
   t.equal(ex.user_subscribed_to_404.message, "User [distinct_id: 'user1'] not found", 'capital U on subscribed_to/object');
@@ -47,7 +51,12 @@ t.test("the spec's own examples pass the (null-adapted) upstream schemas and the
 
 t.test('upsert creates an object shaped like the docs example, get returns it', async (t) => {
   const app = await build(t);
-  const body = { department: 'Engineering', $locale: 'en_GB', $email: ['devs@example.com'], $slack: [{ channel: 'CXXXXXXXX', access_token: 'xoxb-XXXXXX' }] };
+  const body = {
+    department: 'Engineering',
+    $locale: 'en_GB',
+    $email: ['devs@example.com'],
+    $slack: [{ channel: 'CXXXXXXXX', access_token: 'xoxb-XXXXXX' }],
+  };
   const created = await ok(t, app, 'POST', '/v1/object/departments/engineering/', body, 201);
   t.same(plainKeys(created), OBJECT_KEYS, 'keys in the order of the docs example');
   t.same(
@@ -132,7 +141,11 @@ t.test('DELETE answers 204, then the object is gone (404 in the short error form
   const res = await call(app, 'GET', '/v1/object/teams/devs/');
   expectApiError(t, res.raw, 404);
   t.same(res.body, { code: 404, message: "object 'teams/devs' not found" }, 'exactly {code, message}');
-  t.same((await call(app, 'DELETE', '/v1/object/teams/devs/')).body, { code: 404, message: "object 'teams/devs' not found" }, 'deleting again: 404');
+  t.same(
+    (await call(app, 'DELETE', '/v1/object/teams/devs/')).body,
+    { code: 404, message: "object 'teams/devs' not found" },
+    'deleting again: 404',
+  );
   t.same(schemaErrors(upstream.error_404!, res.body), [], '404 matches the spec schema');
 });
 
@@ -144,12 +157,20 @@ t.test('object_type and id are percent-decoded per segment and kept apart', asyn
   const created = await ok(t, app, 'POST', url, { n: 1 }, 201);
   t.equal(created.object_type, type);
   t.equal(created.id, id);
-  t.equal(created.$inbox[0].value, inboxOf(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`), '$inbox HMAC over the encoded `<type>/<id>`');
+  t.equal(
+    created.$inbox[0].value,
+    inboxOf(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`),
+    '$inbox HMAC over the encoded `<type>/<id>`',
+  );
   t.same((await ok(t, app, 'GET', url, undefined, 200)).properties, { n: 1 });
   // Same type and id split differently is another object.
   const other = await ok(t, app, 'POST', `/v1/object/${encodeURIComponent('org units/a')}/${encodeURIComponent('b c+d%')}/`, {}, 201);
   t.not(other.$inbox[0].value, created.$inbox[0].value, 'a different split gives a different $inbox');
-  t.equal((await ok(t, app, 'GET', `/v1/object/${encodeURIComponent(type)}/`, undefined, 200)).meta.count, 1, 'one object of type "org units"');
+  t.equal(
+    (await ok(t, app, 'GET', `/v1/object/${encodeURIComponent(type)}/`, undefined, 200)).meta.count,
+    1,
+    'one object of type "org units"',
+  );
 });
 
 t.test('list: newest first, with channels, counted per type and workspace', async (t) => {
@@ -158,7 +179,11 @@ t.test('list: newest first, with channels, counted per type and workspace', asyn
   await ok(t, app, 'POST', '/v1/object/departments/x/', {}, 201);
   const page = await ok(t, app, 'GET', '/v1/object/teams/', undefined, 200);
   t.same(page.meta, { count: 3, limit: 10, has_prev: false, before: null, has_next: false, after: null });
-  t.same(page.results.map((o: { id: string }) => o.id), ['c', 'b', 'a'], 'newest first, only this type');
+  t.same(
+    page.results.map((o: { id: string }) => o.id),
+    ['c', 'b', 'a'],
+    'newest first, only this type',
+  );
   t.same(page.results[0].$inbox, objectInbox('teams', 'c'), 'results carry channels');
   t.same(plainKeys(page.results[0]), OBJECT_KEYS);
   matchesSchemas(t, page, 'object_list_200', 'object_list', 'list 200');
@@ -167,11 +192,18 @@ t.test('list: newest first, with channels, counted per type and workspace', asyn
   const other = await signed(app, 'GET', '/v1/object/teams/', undefined, WS_B);
   t.equal(JSON.parse(other.body).meta.count, 0, 'another workspace sees no objects');
   const limited = await ok(t, app, 'GET', '/v1/object/teams/?limit=2&unknown=1', undefined, 200);
-  t.same(limited.results.map((o: { id: string }) => o.id), ['c', 'b']);
+  t.same(
+    limited.results.map((o: { id: string }) => o.id),
+    ['c', 'b'],
+  );
   t.equal(limited.meta.has_next, true);
   t.type(limited.meta.after, 'string');
   const empty = await ok(t, app, 'GET', '/v1/object/nothing_here/', undefined, 200);
-  t.same(empty, { meta: { count: 0, limit: 10, has_prev: false, before: null, has_next: false, after: null }, results: [] }, 'an unknown type lists nothing');
+  t.same(
+    empty,
+    { meta: { count: 0, limit: 10, has_prev: false, before: null, has_next: false, after: null }, results: [] },
+    'an unknown type lists nothing',
+  );
 });
 
 t.test('bulk delete: 204, unknown ids are fine, other types untouched', async (t) => {
@@ -181,7 +213,10 @@ t.test('bulk delete: 204, unknown ids are fine, other types untouched', async (t
   const res = await call(app, 'DELETE', '/v1/bulk/object/teams/', { object_ids: ['a', 'c', 'zzz'] });
   t.equal(res.status, 204);
   const left = await ok(t, app, 'GET', '/v1/object/teams/', undefined, 200);
-  t.same(left.results.map((o: { id: string }) => o.id), ['b']);
+  t.same(
+    left.results.map((o: { id: string }) => o.id),
+    ['b'],
+  );
   await ok(t, app, 'GET', '/v1/object/departments/a/', undefined, 200);
   t.equal((await call(app, 'DELETE', '/v1/bulk/object/teams/', { object_ids: ['nope'] })).status, 204, 'only unknown ids: still 204');
 });

@@ -108,7 +108,11 @@ for (const listing of LISTINGS) {
       if (pages.length > 10) break;
     }
     t.equal(page.meta.after, null, 'last page: after null');
-    t.same(pages.map((p) => p.length), [10, 10, 10, 5], 'page sizes');
+    t.same(
+      pages.map((p) => p.length),
+      [10, 10, 10, 5],
+      'page sizes',
+    );
     t.same(pages.flat(), newestFirst, 'forward: every item once, newest first');
 
     // Back from the last page.

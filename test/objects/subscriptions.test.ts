@@ -23,7 +23,12 @@ t.test('subscribing a distinct_id, an inline user and a child object', async (t)
   await ok(t, app, 'POST', '/v1/user/existing/', { name: 'Old' }, 201);
   const existingBefore = await ok(t, app, 'GET', '/v1/user/existing/', undefined, 200);
   const res = await call(app, 'POST', SUBS, {
-    recipients: ['new_user', 'existing', { distinct_id: 'inline', $email: ['inline@example.com'], name: 'Inline' }, { id: 'frontend', object_type: 'teams' }],
+    recipients: [
+      'new_user',
+      'existing',
+      { distinct_id: 'inline', $email: ['inline@example.com'], name: 'Inline' },
+      { id: 'frontend', object_type: 'teams' },
+    ],
     properties: { role: 'developer' },
   });
   t.equal(res.status, 200, 'documented status 200');
@@ -31,10 +36,19 @@ t.test('subscribing a distinct_id, an inline user and a child object', async (t)
   const items = res.body.results as any[];
   t.equal(items.length, 4, 'one item per recipient');
   t.same(Object.keys(items[0]), ['properties', 'user', 'object', 'created_at', 'updated_at'], 'item keys in the documented order');
-  t.same(items.map((i) => i.user?.distinct_id ?? null), ['new_user', 'existing', 'inline', null]);
+  t.same(
+    items.map((i) => i.user?.distinct_id ?? null),
+    ['new_user', 'existing', 'inline', null],
+  );
   t.same(items[3].object, { id: 'frontend', object_type: 'teams', subscriptions_count: 0, updated_at: items[3].object.updated_at });
-  t.ok(items.every((i) => i.properties.role === 'developer'), 'properties on every subscription');
-  t.ok(items.every((i) => i.created_at === i.updated_at), 'new subscriptions: created_at = updated_at');
+  t.ok(
+    items.every((i) => i.properties.role === 'developer'),
+    'properties on every subscription',
+  );
+  t.ok(
+    items.every((i) => i.created_at === i.updated_at),
+    'new subscriptions: created_at = updated_at',
+  );
   t.match(items[0].created_at, TIMESTAMP);
 
   // Users: created when missing (with their $inbox), upserted inline, left alone otherwise.
@@ -53,8 +67,12 @@ t.test('subscribing a distinct_id, an inline user and a child object', async (t)
 
 t.test('subscribing again is an upsert: properties replaced, updated_at moves, no duplicate', async (t) => {
   const app = await seeded(t);
-  const first = (await ok(t, app, 'POST', SUBS, { recipients: ['u1', { id: 'frontend', object_type: 'teams' }], properties: { role: 'a', x: 1 } }, 200)).results;
-  const again = (await ok(t, app, 'POST', SUBS, { recipients: ['u1', { id: 'frontend', object_type: 'teams' }], properties: { role: 'b' } }, 200)).results;
+  const first = (
+    await ok(t, app, 'POST', SUBS, { recipients: ['u1', { id: 'frontend', object_type: 'teams' }], properties: { role: 'a', x: 1 } }, 200)
+  ).results;
+  const again = (
+    await ok(t, app, 'POST', SUBS, { recipients: ['u1', { id: 'frontend', object_type: 'teams' }], properties: { role: 'b' } }, 200)
+  ).results;
   for (const i of [0, 1]) {
     t.same(again[i].properties, { role: 'b' }, `#${i}: properties replaced`);
     t.equal(again[i].created_at, first[i].created_at, `#${i}: created_at kept`);
@@ -70,14 +88,21 @@ t.test('subscribing again is an upsert: properties replaced, updated_at moves, n
 
 t.test('extra keys of a child-object recipient are upserted into the child', async (t) => {
   const app = await seeded(t);
-  const res = await ok(t, app, 'POST', SUBS, { recipients: [{ id: 'frontend', object_type: 'teams', lead: 'Ada', $email: ['fe@example.com'] }] }, 200);
+  const res = await ok(
+    t,
+    app,
+    'POST',
+    SUBS,
+    { recipients: [{ id: 'frontend', object_type: 'teams', lead: 'Ada', $email: ['fe@example.com'] }] },
+    200,
+  );
   const child = await ok(t, app, 'GET', '/v1/object/teams/frontend/', undefined, 200);
   t.same(child.properties, { stack: 'react', lead: 'Ada' });
   t.same(child.$email, [{ value: 'fe@example.com', status: 'active', perma_status: 'active' }]);
   t.equal(res.results[0].object.updated_at, child.updated_at, "object.updated_at is the child's");
 });
 
-t.test("GET …/subscription/ lists users and child objects, newest first, in the documented shape", async (t) => {
+t.test('GET …/subscription/ lists users and child objects, newest first, in the documented shape', async (t) => {
   const app = await seeded(t);
   await ok(t, app, 'POST', SUBS, { recipients: ['u1'], properties: { role: 'employee' } }, 200);
   await ok(t, app, 'POST', SUBS, { recipients: [{ id: 'frontend', object_type: 'teams' }] }, 200);
@@ -87,7 +112,11 @@ t.test("GET …/subscription/ lists users and child objects, newest first, in th
   t.same(page.meta, { count: 2, limit: 10, has_prev: false, before: null, has_next: false, after: null });
   const [child, user] = page.results;
   t.same(child.user, null);
-  t.same(child.object, { id: 'frontend', object_type: 'teams', subscriptions_count: 1, updated_at: child.object.updated_at }, "the child's own count");
+  t.same(
+    child.object,
+    { id: 'frontend', object_type: 'teams', subscriptions_count: 1, updated_at: child.object.updated_at },
+    "the child's own count",
+  );
   t.same(child.properties, {});
   t.same(user.object, null);
   t.equal(user.user.distinct_id, 'u1');
@@ -100,8 +129,17 @@ t.test("GET …/subscription/ lists users and child objects, newest first, in th
 t.test('DELETE …/subscription/ with a JSON body, and with ?recipients=', async (t) => {
   const app = await seeded(t);
   await ok(t, app, 'POST', '/v1/object/teams/backend/', {}, 201);
-  await ok(t, app, 'POST', SUBS, { recipients: ['u1', 'u2', 'u3', 'u4', { id: 'frontend', object_type: 'teams' }, { id: 'backend', object_type: 'teams' }] }, 200);
-  const body = await call(app, 'DELETE', SUBS, { recipients: ['u1', { id: 'frontend', object_type: 'teams' }, 'never-subscribed', { id: 'ghost', object_type: 'teams' }] });
+  await ok(
+    t,
+    app,
+    'POST',
+    SUBS,
+    { recipients: ['u1', 'u2', 'u3', 'u4', { id: 'frontend', object_type: 'teams' }, { id: 'backend', object_type: 'teams' }] },
+    200,
+  );
+  const body = await call(app, 'DELETE', SUBS, {
+    recipients: ['u1', { id: 'frontend', object_type: 'teams' }, 'never-subscribed', { id: 'ghost', object_type: 'teams' }],
+  });
   t.equal(body.status, 204, 'body form: 204, unknown recipients ignored');
   t.equal(body.raw.body, '');
   const query = await call(app, 'DELETE', `${SUBS}?recipients=u2,u3`);
@@ -134,7 +172,11 @@ t.test('GET /v1/user/{id}/subscribed_to/object/', async (t) => {
     created_at: page.results[0].created_at,
     updated_at: page.results[0].created_at,
   });
-  t.same(Object.keys(page.results[0].object), ['id', 'object_type', 'properties', 'subscriptions_count', 'updated_at'], 'documented key order');
+  t.same(
+    Object.keys(page.results[0].object),
+    ['id', 'object_type', 'properties', 'subscriptions_count', 'updated_at'],
+    'documented key order',
+  );
   t.same(page.results[1].object.id, 'devs');
   t.same(page.results[1].object.subscriptions_count, 2);
   t.same(page.results[1].properties, { role: 'manager' });
@@ -152,15 +194,30 @@ t.test('GET /v1/object/{type}/{id}/subscribed_to/object/ lists the parents', asy
   const app = await seeded(t);
   await ok(t, app, 'POST', '/v1/object/departments/eng/', { floor: 3 }, 201);
   await ok(t, app, 'POST', SUBS, { recipients: [{ id: 'frontend', object_type: 'teams' }], properties: { weight: 1 } }, 200);
-  await ok(t, app, 'POST', '/v1/object/departments/eng/subscription/', { recipients: [{ id: 'frontend', object_type: 'teams' }, 'u1'] }, 200);
+  await ok(
+    t,
+    app,
+    'POST',
+    '/v1/object/departments/eng/subscription/',
+    { recipients: [{ id: 'frontend', object_type: 'teams' }, 'u1'] },
+    200,
+  );
   const page = await ok(t, app, 'GET', '/v1/object/teams/frontend/subscribed_to/object/', undefined, 200);
   matchesSchemas(t, page, 'object_subscribed_to_200', 'subscribed_to_list', 'object subscribed_to');
   t.equal(page.meta.count, 2);
-  t.same(page.results.map((i: any) => `${i.object.object_type}/${i.object.id}`), ['departments/eng', 'teams/devs'], 'newest first');
+  t.same(
+    page.results.map((i: any) => `${i.object.object_type}/${i.object.id}`),
+    ['departments/eng', 'teams/devs'],
+    'newest first',
+  );
   t.same(page.results[0].object.properties, { floor: 3 });
   t.equal(page.results[0].object.subscriptions_count, 2);
   t.same(page.results[1].properties, { weight: 1 });
-  t.same((await ok(t, app, 'GET', '/v1/object/teams/devs/subscribed_to/object/', undefined, 200)).results, [], 'devs subscribes to nothing');
+  t.same(
+    (await ok(t, app, 'GET', '/v1/object/teams/devs/subscribed_to/object/', undefined, 200)).results,
+    [],
+    'devs subscribes to nothing',
+  );
   const missing = await call(app, 'GET', '/v1/object/teams/none/subscribed_to/object/');
   expectApiError(t, missing.raw, 404);
   t.equal(missing.body.message, "object 'teams/none' not found");

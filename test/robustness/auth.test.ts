@@ -182,13 +182,22 @@ t.test('a signature replayed on a different request is refused with 401', async 
   });
   let cases = 0;
   await fc.assert(
-    fc.asyncProperty(reqArb, reqArb, fc.constantFrom(WS_A, WS_B), fc.constantFrom(WS_A, WS_B), async (signedReq, sentReq, signer, presented) => {
-      const same = JSON.stringify(signedReq) === JSON.stringify(sentReq) && signer === presented;
-      fc.pre(!same);
-      cases++;
-      const res = await sendWith(app, sentReq, `${presented.key}:${sign(signer, signedReq)}`);
-      expect401(res, `signed ${JSON.stringify(signedReq)} as ${signer.name}, sent ${JSON.stringify(sentReq)} with ${presented.name}'s key`);
-    }),
+    fc.asyncProperty(
+      reqArb,
+      reqArb,
+      fc.constantFrom(WS_A, WS_B),
+      fc.constantFrom(WS_A, WS_B),
+      async (signedReq, sentReq, signer, presented) => {
+        const same = JSON.stringify(signedReq) === JSON.stringify(sentReq) && signer === presented;
+        fc.pre(!same);
+        cases++;
+        const res = await sendWith(app, sentReq, `${presented.key}:${sign(signer, signedReq)}`);
+        expect401(
+          res,
+          `signed ${JSON.stringify(signedReq)} as ${signer.name}, sent ${JSON.stringify(sentReq)} with ${presented.name}'s key`,
+        );
+      },
+    ),
     { seed: SEED, numRuns: 300 },
   );
   t.ok(cases >= 250, `${cases} replays of a signature on another request, all refused`);
@@ -206,7 +215,10 @@ t.test('credentials of one plane never open the other', async (t) => {
   const app = await appWithTargets(t);
   const api = await app.inject({ method: 'GET', url: '/v1/user/target/', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   t.doesNotThrow(() => expect401(api, 'admin token on the API'), 'the admin token is refused on the API');
-  for (const authorization of [`Bearer ${WS_A.api_keys[0]}`, signedHeaders(WS_A, 'GET', '/_emulator/workspaces', undefined).authorization!]) {
+  for (const authorization of [
+    `Bearer ${WS_A.api_keys[0]}`,
+    signedHeaders(WS_A, 'GET', '/_emulator/workspaces', undefined).authorization!,
+  ]) {
     const res = await app.inject({ method: 'GET', url: '/_emulator/workspaces', headers: { authorization } });
     t.equal(res.statusCode, 401, `${authorization.slice(0, 12)}… refused on the control plane`);
     t.equal(errorShapeProblem(401, res.body), undefined, 'in the error shape');

@@ -51,7 +51,11 @@ t.test('concurrent edits of one user over 50 keep-alive connections', async (t) 
     const ms = Date.now() - started;
     t.same(statuses(replies), { 202: 500 }, 'all 500 answered 202');
     const seen = replies.map((r) => (JSON.parse(r.body) as { properties: { n: number } }).properties.n).sort((a, b) => a - b);
-    t.same(seen, Array.from({ length: 500 }, (_, i) => i + 1), 'each answer saw a different n, 1 to 500: no lost or doubled update');
+    t.same(
+      seen,
+      Array.from({ length: 500 }, (_, i) => i + 1),
+      'each answer saw a different n, 1 to 500: no lost or doubled update',
+    );
     t.equal((await getUser(t, 'counter')).properties.n, 500, 'final n is 500');
     t.ok(sockets.size > 1 && sockets.size <= CONNECTIONS + 2, `requests spread over ${sockets.size} connections (at most ${CONNECTIONS})`);
     t.comment(`500 PATCHes in ${ms} ms`);

@@ -103,10 +103,12 @@ const propValue = fc.oneof(
 );
 const upsertBody = fc.oneof(
   fc.dictionary(propKey, propValue, { maxKeys: 5 }),
-  fc.record(
-    { name: fc.string({ maxLength: 10 }), channel: channelKey, values: fc.array(channelValue, { maxLength: 3 }) },
-    { requiredKeys: [] },
-  ).map((r) => ({ name: r.name, ...(r.channel ? { [r.channel]: r.values ?? [] } : {}) })),
+  fc
+    .record(
+      { name: fc.string({ maxLength: 10 }), channel: channelKey, values: fc.array(channelValue, { maxLength: 3 }) },
+      { requiredKeys: [] },
+    )
+    .map((r) => ({ name: r.name, ...(r.channel ? { [r.channel]: r.values ?? [] } : {}) })),
 );
 const OPERATORS = ['$set', '$set_once', '$add', '$increment', '$append', '$remove', '$unset', '$bogus'] as const;
 const operationArb = fc
@@ -160,7 +162,10 @@ const listCreateBody = fc.record(
 );
 const recipient = fc.oneof(
   idValue,
-  fc.record({ distinct_id: idValue, $email: fc.array(emailValue, { maxLength: 1 }), name: fc.string({ maxLength: 5 }) }, { requiredKeys: ['distinct_id'] }),
+  fc.record(
+    { distinct_id: idValue, $email: fc.array(emailValue, { maxLength: 1 }), name: fc.string({ maxLength: 5 }) },
+    { requiredKeys: ['distinct_id'] },
+  ),
   fc.record({ id: fc.constantFrom('team-1', 'team-2', 'nope'), object_type: fc.constantFrom('teams', 'departments', '') }),
 );
 const subscribeBody = fc.record(
@@ -200,33 +205,49 @@ const faultBody = fc.record(
   { requiredKeys: [] },
 );
 const clockBody = fc.oneof(
-  fc.record({ action: fc.constant('advance'), ms: fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.constantFrom(1e15, -1e15, 1e20, 2 ** 53)) }),
-  fc.record({ action: fc.constantFrom('freeze', 'set'), at: fc.oneof(fc.constantFrom('2025-01-01T00:00:00Z', '9999-12-31T23:59:59.999999Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z'), fc.string({ maxLength: 25 })) }, { requiredKeys: ['action'] }),
+  fc.record({
+    action: fc.constant('advance'),
+    ms: fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.constantFrom(1e15, -1e15, 1e20, 2 ** 53)),
+  }),
+  fc.record(
+    {
+      action: fc.constantFrom('freeze', 'set'),
+      at: fc.oneof(
+        fc.constantFrom('2025-01-01T00:00:00Z', '9999-12-31T23:59:59.999999Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z'),
+        fc.string({ maxLength: 25 }),
+      ),
+    },
+    { requiredKeys: ['action'] },
+  ),
   fc.constant({ action: 'resume' }),
   fc.jsonValue({ maxDepth: 1 }),
 );
 
 /** Raw JSON texts an object or number parser must survive. */
 const HUGE = ['1e400', '-1e400', '123456789012345678901234567890', '1e-400', '-0', '1E+2', '0.1e1', '9007199254740993'];
-const hugeBody = fc.constantFrom(...HUGE).chain((n) =>
-  fc.constantFrom(
-    `{"operations":[{"$add":{"n":${n}}}]}`,
-    `{"operations":[{"$set":{"n":${n}}}]}`,
-    `{"n":${n},"$email":["h@example.com"]}`,
-    `{"$schema":"2","distinct_id":"alice","$user_operations":[{"$add":{"n":${n}}}]}`,
-    `[{"event":"e","distinct_id":"alice","$time":${n}}]`,
-    `{"action":"advance","ms":${n}}`,
-    `{"limit":${n}}`,
-    n,
-  ),
-);
-const deepBody = fc.tuple(fc.constantFrom(10, 500, 5_000, 50_000), fc.constantFrom('array', 'object', 'operations', 'property')).map(([depth, kind]) => {
-  if (kind === 'array') return '['.repeat(depth) + ']'.repeat(depth);
-  const nested = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-  if (kind === 'object') return nested;
-  if (kind === 'operations') return `{"operations":[{"$set":{"deep":${nested}}}]}`;
-  return `{"deep":${nested},"$email":["d@example.com"]}`;
-});
+const hugeBody = fc
+  .constantFrom(...HUGE)
+  .chain((n) =>
+    fc.constantFrom(
+      `{"operations":[{"$add":{"n":${n}}}]}`,
+      `{"operations":[{"$set":{"n":${n}}}]}`,
+      `{"n":${n},"$email":["h@example.com"]}`,
+      `{"$schema":"2","distinct_id":"alice","$user_operations":[{"$add":{"n":${n}}}]}`,
+      `[{"event":"e","distinct_id":"alice","$time":${n}}]`,
+      `{"action":"advance","ms":${n}}`,
+      `{"limit":${n}}`,
+      n,
+    ),
+  );
+const deepBody = fc
+  .tuple(fc.constantFrom(10, 500, 5_000, 50_000), fc.constantFrom('array', 'object', 'operations', 'property'))
+  .map(([depth, kind]) => {
+    if (kind === 'array') return '['.repeat(depth) + ']'.repeat(depth);
+    const nested = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    if (kind === 'object') return nested;
+    if (kind === 'operations') return `{"operations":[{"$set":{"deep":${nested}}}]}`;
+    return `{"deep":${nested},"$email":["d@example.com"]}`;
+  });
 const protoBody = fc.constantFrom(
   '{"__proto__":{"polluted":true}}',
   '{"__proto__":{"polluted":true},"$email":["p@example.com"]}',
@@ -239,7 +260,21 @@ const protoBody = fc.constantFrom(
   '{"action":"freeze","__proto__":{"action":"resume"}}',
 );
 const invalidJson = fc.oneof(
-  fc.constantFrom('{', '{"a":', '[1,2', '{"a":1}}', "{'a':1}", 'undefined', 'NaN', '{"a":NaN}', '\uFEFF{"a":1}', '{"a":"\\ud800"}', '"\\x"', ',', ' '),
+  fc.constantFrom(
+    '{',
+    '{"a":',
+    '[1,2',
+    '{"a":1}}',
+    "{'a':1}",
+    'undefined',
+    'NaN',
+    '{"a":NaN}',
+    '\uFEFF{"a":1}',
+    '{"a":"\\ud800"}',
+    '"\\x"',
+    ',',
+    ' ',
+  ),
   fc.string({ maxLength: 40 }),
 );
 const binaryBody = fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a));
@@ -315,7 +350,12 @@ const ROUTES: Route[] = [
   { method: 'POST', path: (s) => `/_emulator/workspaces/${s.ws}/reset`, admin: true },
   { method: 'POST', path: () => '/_emulator/reset', admin: true },
   { method: 'GET', path: () => '/_emulator/snapshot', admin: true },
-  { method: 'POST', path: () => '/_emulator/snapshot', admin: true, body: fc.constantFrom('echo', 'duplicate', 'rename', 'drop-keys').map((snapshot) => ({ snapshot })) },
+  {
+    method: 'POST',
+    path: () => '/_emulator/snapshot',
+    admin: true,
+    body: fc.constantFrom('echo', 'duplicate', 'rename', 'drop-keys').map((snapshot) => ({ snapshot })),
+  },
   { method: 'GET', path: () => '/_emulator/journal', admin: true },
   { method: 'DELETE', path: () => '/_emulator/journal', admin: true },
   { method: 'POST', path: () => '/_emulator/channel-status', body: channelStatusBody, admin: true },
@@ -372,8 +412,16 @@ const queryArb = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .dictionary(fc.constantFrom('limit', 'after', 'before', 'offset', 'sort', 'x', 'workspace'), fc.string({ maxLength: 12 }), { maxKeys: 3 })
-      .map((d) => '?' + Object.entries(d).map(([k, v]) => `${k}=${enc(v)}`).join('&')),
+      .dictionary(fc.constantFrom('limit', 'after', 'before', 'offset', 'sort', 'x', 'workspace'), fc.string({ maxLength: 12 }), {
+        maxKeys: 3,
+      })
+      .map(
+        (d) =>
+          '?' +
+          Object.entries(d)
+            .map(([k, v]) => `${k}=${enc(v)}`)
+            .join('&'),
+      ),
   },
 );
 
@@ -399,7 +447,10 @@ const caseArb = fc
     otherMethod: fc.oneof({ weight: 7, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
     dropSlash: fc.boolean(),
     query: queryArb,
-    contentType: fc.oneof({ weight: 8, arbitrary: fc.constant(CONTENT_TYPES[0]) }, { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
+    contentType: fc.oneof(
+      { weight: 8, arbitrary: fc.constant(CONTENT_TYPES[0]) },
+      { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+    ),
     sendContentType: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     auth: fc.oneof(
       { weight: 14, arbitrary: fc.constant('signed-a' as const) },
@@ -408,9 +459,16 @@ const caseArb = fc
       { weight: 1, arbitrary: fc.constant('junk' as const) },
       { weight: 1, arbitrary: fc.constant('none' as const) },
     ),
-    junkAuth: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('Bearer', 'Bearer ', ':', `${WS_A.key}:`, 'Basic dXNlcjpwYXNz', `Bearer ${ADMIN_TOKEN}`)),
+    junkAuth: fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('Bearer', 'Bearer ', ':', `${WS_A.key}:`, 'Basic dXNlcjpwYXNz', `Bearer ${ADMIN_TOKEN}`),
+    ),
     date: fc.oneof(fc.constant(new Date(0).toUTCString()), fc.constantFrom('', 'Fri, 3 Apr 2026 09:05:07 UTC', 'garbage')),
-    extraHeaders: fc.dictionary(fc.constantFrom('accept', 'x-emulator-fault', 'x-forwarded-for', 'accept-encoding', 'content-encoding', 'expect'), fc.string({ maxLength: 20 }), { maxKeys: 2 }),
+    extraHeaders: fc.dictionary(
+      fc.constantFrom('accept', 'x-emulator-fault', 'x-forwarded-for', 'accept-encoding', 'content-encoding', 'expect'),
+      fc.string({ maxLength: 20 }),
+      { maxKeys: 2 },
+    ),
   })
   .chain((c) => {
     const route = ROUTES[c.route]!;
@@ -499,7 +557,14 @@ async function buildRequest(app: FastifyInstance, raw: { c: CaseFields; body: un
   else if (c.auth === 'bearer') headers.authorization = `Bearer ${WS_B.api_keys[0]}`;
   else headers.authorization = signWith(c.auth === 'signed-b' ? WS_B : WS_A);
 
-  const shown = payload === undefined ? '(none)' : Buffer.isBuffer(payload) ? `<binary ${payload.toString('hex').slice(0, 200)}>` : payload.length > 400 ? `${payload.slice(0, 300)}… (${payload.length} chars)` : payload;
+  const shown =
+    payload === undefined
+      ? '(none)'
+      : Buffer.isBuffer(payload)
+        ? `<binary ${payload.toString('hex').slice(0, 200)}>`
+        : payload.length > 400
+          ? `${payload.slice(0, 300)}… (${payload.length} chars)`
+          : payload;
   return {
     method,
     path: url.split('?')[0]!,
@@ -542,7 +607,8 @@ function problemWith(built: Built, res: { statusCode: number; body: string; head
   if (status >= 400) {
     const problem = errorShapeProblem(status, body);
     if (problem) return `error ${status}: ${problem}`;
-    if (!/^application\/json/.test(String(res.headers['content-type']))) return `error ${status} with content type ${String(res.headers['content-type'])}`;
+    if (!/^application\/json/.test(String(res.headers['content-type'])))
+      return `error ${status} with content type ${String(res.headers['content-type'])}`;
     return undefined;
   }
   if (status === 204) return body === '' ? undefined : `204 with a body: ${body.slice(0, 200)}`;
@@ -579,7 +645,12 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
     ['POST', '/v1/subscriber_list/', { list_id: 'list-1' }],
     ['POST', '/v1/object/teams/team-1/', { name: 'Team 1' }],
   ] as const) {
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${WS_A.api_keys[0]}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const res = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${WS_A.api_keys[0]}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
     t.ok(res.statusCode < 300, `seed ${method} ${url}: ${res.statusCode}`);
   }
 
@@ -617,7 +688,11 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
       }
       logged.length = 0;
       if (problem) {
-        const kind = problem.split('\n')[0]!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 90);
+        const kind = problem
+          .split('\n')[0]!
+          .replace(/'[^']*'/g, "'…'")
+          .replace(/\d+/g, 'N')
+          .slice(0, 90);
         const seen = problems.get(kind);
         if (seen) seen.count++;
         else problems.set(kind, { count: 1, example: `${problem}\n--- request:\n${built.describe}` });
@@ -626,7 +701,10 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
     { seed: SEED, numRuns: NUM_RUNS, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: true },
   );
   const ms = Date.now() - started;
-  const summary = [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' ');
+  const summary = [...statuses.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}:${n}`)
+    .join(' ');
   t.comment(`${cases} requests in ${ms} ms; statuses ${summary}`);
   t.notOk(result.failed, result.failed ? String(fc.defaultReportMessage(result)) : 'the run completed');
   for (const [kind, { count, example }] of problems) {
@@ -634,7 +712,10 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
   }
   t.equal(problems.size, 0, 'no 5xx, every error in the error shape, no stack trace');
   t.ok(cases >= 2000, `${cases} cases run (at least 2,000)`);
-  t.ok(Math.min(...routeHits) >= 20, `every one of the ${ROUTES.length} routes was fuzzed at least 20 times (fewest ${Math.min(...routeHits)})`);
+  t.ok(
+    Math.min(...routeHits) >= 20,
+    `every one of the ${ROUTES.length} routes was fuzzed at least 20 times (fewest ${Math.min(...routeHits)})`,
+  );
   const ok2xx = [...statuses.entries()].filter(([s]) => s < 300).reduce((n, [, c]) => n + c, 0);
   t.ok(ok2xx >= cases * 0.1, `a good share of requests got past auth and validation (${ok2xx} 2xx)`);
 
@@ -642,9 +723,13 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
   const db = app.emulator.db.$client;
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'integrity_check is ok');
   t.same(db.pragma('foreign_key_check'), [], 'foreign_key_check is empty');
-  const orphanIdentities = db.prepare('select count(*) as n from identities i where not exists (select 1 from users u where u.id = i.user_id)').get() as { n: number };
+  const orphanIdentities = db
+    .prepare('select count(*) as n from identities i where not exists (select 1 from users u where u.id = i.user_id)')
+    .get() as { n: number };
   t.equal(orphanIdentities.n, 0, "every identity's user exists");
-  const duplicateUsers = db.prepare('select count(*) as n from (select workspace, distinct_id from users group by 1, 2 having count(*) > 1)').get() as { n: number };
+  const duplicateUsers = db
+    .prepare('select count(*) as n from (select workspace, distinct_id from users group by 1, 2 having count(*) > 1)')
+    .get() as { n: number };
   t.equal(duplicateUsers.n, 0, 'no distinct_id twice in a workspace');
   for (const ws of app.emulator.workspaces.list()) {
     const headers = ws.apiKeys.length ? { authorization: `Bearer ${ws.apiKeys[0]}` } : undefined;
@@ -676,10 +761,26 @@ t.test('edge sequences', async (t) => {
   const sequences: Array<[string, Step[]]> = [
     ['clock set before 1970', [['POST', '/_emulator/clock', { action: 'set', at: '0000-01-01T00:00:00Z' }], ...followUps]],
     ['clock advanced 1e15 ms back', [['POST', '/_emulator/clock', { action: 'advance', ms: -1e15 }], ...followUps]],
-    ['clock set to the last instant JavaScript dates know', [['POST', '/_emulator/clock', { action: 'freeze', at: '+275760-09-13T00:00:00Z' }], ...followUps]],
+    [
+      'clock set to the last instant JavaScript dates know',
+      [['POST', '/_emulator/clock', { action: 'freeze', at: '+275760-09-13T00:00:00Z' }], ...followUps],
+    ],
     ['clock set past the year 9999', [['POST', '/_emulator/clock', { action: 'set', at: '9999-12-31T23:59:59.999999Z' }], ...followUps]],
-    ['a fault rule naming a method', [['POST', '/_emulator/faults', { method: 'patch', path: '/nothing/', status: 503 }], ['GET', '/_emulator/faults']]],
-    ['an invalid percent-escape in a path', [['GET', '/v1/user/%E0%A4%A/'], ['POST', '/v1/object/teams/%ED%A0%80/', {}], ['GET', '/_emulator/workspaces/%FF']]],
+    [
+      'a fault rule naming a method',
+      [
+        ['POST', '/_emulator/faults', { method: 'patch', path: '/nothing/', status: 503 }],
+        ['GET', '/_emulator/faults'],
+      ],
+    ],
+    [
+      'an invalid percent-escape in a path',
+      [
+        ['GET', '/v1/user/%E0%A4%A/'],
+        ['POST', '/v1/object/teams/%ED%A0%80/', {}],
+        ['GET', '/_emulator/workspaces/%FF'],
+      ],
+    ],
     ['a path parameter of 2,100 characters', [['GET', `/v1/user/${'c'.repeat(2100)}/`]]],
   ];
   for (const [what, steps] of sequences) {
@@ -731,16 +832,23 @@ t.test('raw request targets: dot segments, traversal towards the control plane, 
           ? { authorization: `Bearer ${WS_A.api_keys[0]}` }
           : auth === 'admin'
             ? { authorization: `Bearer ${ADMIN_TOKEN}` }
-            : { authorization: `${WS_A.key}:${requestSignature(WS_A.secret, { method: 'GET', body: undefined, contentType: '', date: '', target })}` };
+            : {
+                authorization: `${WS_A.key}:${requestSignature(WS_A.secret, { method: 'GET', body: undefined, contentType: '', date: '', target })}`,
+              };
       const res = await send({ port, method: 'GET', path: target, headers, timeoutMs: 5_000 });
       answered++;
       const built: Built = { method: 'GET', path: target.split('?')[0]!, options: {}, describe: `GET ${target.slice(0, 80)} (${auth})` };
-      const problem = problemWith(built, res.status === 0 ? { statusCode: 0, body: '', headers: {} } : { statusCode: res.status, body: res.body, headers: res.headers });
+      const problem = problemWith(
+        built,
+        res.status === 0 ? { statusCode: 0, body: '', headers: {} } : { statusCode: res.status, body: res.body, headers: res.headers },
+      );
       if (problem) seen.push(`${built.describe} -> ${problem.slice(0, 300)}`);
       // The control plane's secrets never leak to SuprSend credentials, whatever the path.
-      if (auth !== 'admin' && res.status === 200 && res.body.includes(WS_A.secret)) seen.push(`${built.describe} -> 200 with workspace secrets`);
+      if (auth !== 'admin' && res.status === 200 && res.body.includes(WS_A.secret))
+        seen.push(`${built.describe} -> 200 with workspace secrets`);
       // And the admin token never opens the API.
-      if (auth === 'admin' && res.status === 200 && !target.includes('_emulator')) seen.push(`${built.describe} -> the admin token opened the API`);
+      if (auth === 'admin' && res.status === 200 && !target.includes('_emulator'))
+        seen.push(`${built.describe} -> the admin token opened the API`);
     }
   }
   t.equal(answered, targets.length * 3, `${answered} raw requests answered`);

@@ -17,7 +17,11 @@ const BODY_LIMIT = 64 * 1024;
 const AUTH = `Bearer ${WS_A.api_keys[0]}`;
 
 async function listen(t: Test, overrides: Partial<AppConfig>): Promise<{ app: FastifyInstance; port: number }> {
-  const { app } = await startServer({ ...testConfig({ bodyLimit: BODY_LIMIT, logLevel: 'silent', ...overrides }), port: 0, host: '127.0.0.1' });
+  const { app } = await startServer({
+    ...testConfig({ bodyLimit: BODY_LIMIT, logLevel: 'silent', ...overrides }),
+    port: 0,
+    host: '127.0.0.1',
+  });
   t.teardown(() => app.close());
   return { app, port: (app.server.address() as AddressInfo).port };
 }
@@ -57,7 +61,12 @@ function rawExchange(
       clearTimeout(closeTimer);
       socket.destroy();
       if (parsed) resolve({ ...parsed, closed });
-      else reject(new Error(`connection closed without a complete response after ${Date.now() - started} ms: ${JSON.stringify(buf.toString('latin1').slice(0, 300))}`));
+      else
+        reject(
+          new Error(
+            `connection closed without a complete response after ${Date.now() - started} ms: ${JSON.stringify(buf.toString('latin1').slice(0, 300))}`,
+          ),
+        );
     };
     const timer = setTimeout(() => {
       if (parsed) finish(false);
@@ -116,7 +125,13 @@ t.test('body limit', async (t) => {
   t.test('a body just under the limit is accepted (control)', async (t) => {
     const body = JSON.stringify({ blob: 'x'.repeat(BODY_LIMIT - 100) });
     t.ok(Buffer.byteLength(body) < BODY_LIMIT);
-    const res = await send({ port, method: 'POST', path: '/v1/user/under-limit/', headers: { authorization: AUTH, 'content-type': 'application/json' }, body });
+    const res = await send({
+      port,
+      method: 'POST',
+      path: '/v1/user/under-limit/',
+      headers: { authorization: AUTH, 'content-type': 'application/json' },
+      body,
+    });
     t.equal(res.status, 201, 'created');
   });
 
@@ -144,7 +159,9 @@ t.test('body limit', async (t) => {
     const res = await rawExchange(
       port,
       (s) => {
-        s.write(`POST /event/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT * 10}\r\n\r\n[`);
+        s.write(
+          `POST /event/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${BODY_LIMIT * 10}\r\n\r\n[`,
+        );
       },
       5_000,
     );
@@ -190,7 +207,12 @@ t.test('a slow client does not hold up other requests', async (t) => {
   const slow = rawExchange(
     port,
     async (s, stopped) => {
-      await dribble(s, stopped, `GET /v1/user/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nX-Padding: ${'p'.repeat(100)}\r\n\r\n`, 100);
+      await dribble(
+        s,
+        stopped,
+        `GET /v1/user/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nX-Padding: ${'p'.repeat(100)}\r\n\r\n`,
+        100,
+      );
     },
     2_500,
   ).catch((err: Error) => err);
@@ -228,7 +250,13 @@ t.test('REQUEST_TIMEOUT_MS cuts off a slow client with a 408 in the error shape'
   t.test('headers sent one byte every 100 ms', async (t) => {
     const res = await rawExchange(
       port,
-      (s, stopped) => dribble(s, stopped, `GET /v1/user/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nX-Padding: ${'p'.repeat(200)}\r\n\r\n`, 100),
+      (s, stopped) =>
+        dribble(
+          s,
+          stopped,
+          `GET /v1/user/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nX-Padding: ${'p'.repeat(200)}\r\n\r\n`,
+          100,
+        ),
       TIMEOUT + 4_000,
     );
     t.equal(res.status, 408, '408');

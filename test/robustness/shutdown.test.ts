@@ -46,7 +46,19 @@ t.test('SIGTERM with a request in flight', async (t) => {
   const child = await spawnServer(t, serverEnv({ DATABASE_PATH: dbFile, LOG_LEVEL: 'info' }));
   const { port } = child;
 
-  t.equal((await send({ port, method: 'POST', path: '/v1/user/slow/', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: '{"v":1}' })).status, 201, 'user created');
+  t.equal(
+    (
+      await send({
+        port,
+        method: 'POST',
+        path: '/v1/user/slow/',
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: '{"v":1}',
+      })
+    ).status,
+    201,
+    'user created',
+  );
   const fault = await send({
     port,
     method: 'POST',
@@ -59,7 +71,11 @@ t.test('SIGTERM with a request in flight', async (t) => {
   // An idle keep-alive connection must not keep the process alive.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   t.teardown(() => agent.destroy());
-  t.equal((await send({ port, method: 'GET', path: '/v1/user/slow/', headers: { authorization: AUTH }, agent })).status, 200, 'keep-alive request');
+  t.equal(
+    (await send({ port, method: 'GET', path: '/v1/user/slow/', headers: { authorization: AUTH }, agent })).status,
+    200,
+    'keep-alive request',
+  );
 
   // A connection that has sent half of its request headers before the signal.
   const late = net.connect(port, '127.0.0.1');
@@ -128,16 +144,23 @@ t.test('SIGTERM with a request in flight', async (t) => {
     (lateStatus >= 200 && lateStatus < 300) || lateStatus === 503,
     `the late request got a 2xx or 503 (got ${lateStatus}: ${JSON.stringify(lateText.slice(0, 300))})`,
   );
-  if (lateStatus >= 400) t.equal(errorShapeProblem(lateStatus, lateResBody), undefined, `the ${lateStatus} is in the error shape: ${lateResBody}`);
+  if (lateStatus >= 400)
+    t.equal(errorShapeProblem(lateStatus, lateResBody), undefined, `the ${lateStatus} is in the error shape: ${lateResBody}`);
 
   t.notOk(existsSync(`${dbFile}-wal`) && statSync(`${dbFile}-wal`).size > 0, 'the WAL was checkpointed (no non-empty -wal file left)');
   const db = new Database(dbFile, { readonly: true });
   try {
     t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'integrity_check is ok');
-    const row = db.prepare("select properties from users where workspace = 'default' and distinct_id = 'slow'").get() as { properties: string };
+    const row = db.prepare("select properties from users where workspace = 'default' and distinct_id = 'slow'").get() as {
+      properties: string;
+    };
     t.same(JSON.parse(row.properties), { v: 1, done: true }, 'the change of the request in flight is in the file');
     const lateRow = db.prepare("select count(*) as n from users where distinct_id = 'late-user'").get() as { n: number };
-    t.equal(lateRow.n, lateStatus === 201 ? 1 : 0, lateStatus === 201 ? 'the served late request is in the file' : 'the refused late request changed nothing');
+    t.equal(
+      lateRow.n,
+      lateStatus === 201 ? 1 : 0,
+      lateStatus === 201 ? 'the served late request is in the file' : 'the refused late request changed nothing',
+    );
   } finally {
     db.close();
   }
@@ -164,7 +187,9 @@ t.test('SIGINT when idle: exit 0 at once, file clean', async (t) => {
   const db = new Database(dbFile, { readonly: true });
   try {
     t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'integrity_check is ok');
-    const n = db.prepare("select count(*) as n from identities where channel = '$email' and value = '\"idle@example.com\"'").get() as { n: number };
+    const n = db.prepare("select count(*) as n from identities where channel = '$email' and value = '\"idle@example.com\"'").get() as {
+      n: number;
+    };
     t.equal(n.n, 1, 'the write is in the file');
   } finally {
     db.close();
