@@ -310,8 +310,8 @@ async function main() {
   }
   printTable(results);
   const stamp = new Date().toISOString().slice(0, 10);
-  writeFileSync(`bench/results/${stamp}.json`, JSON.stringify(results, null, 2) + '\n');
-  writeFileSync('bench/results/latest.json', JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote bench/results/${stamp}.json and bench/results/latest.json`);
 }
 

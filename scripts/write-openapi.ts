@@ -8,7 +8,7 @@ import { testConfig } from '../test/helper.js';
 export async function generateOpenApi(): Promise<string> {
   const app = await buildApp(testConfig({ validateResponses: false }));
   await app.ready();
-  const doc = JSON.stringify(app.swagger(), null, 2) + '\n';
+  const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();
   return doc;
 }

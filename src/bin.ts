@@ -16,7 +16,7 @@ try {
   const config = loadConfig(process.env, process.argv.slice(2));
   const { app, url } = await startServer(config);
   closeOnSignals(app);
-  process.stdout.write(startupBanner(config, url) + '\n');
+  process.stdout.write(`${startupBanner(config, url)}\n`);
 } catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`suprsend-emulator: ${err.message}\n`);

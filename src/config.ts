@@ -131,7 +131,7 @@ export function parseFlags(argv: string[]): Record<string, string> {
 }
 
 export function flagName(setting: string): string {
-  return '--' + setting.toLowerCase().replace(/_/g, '-');
+  return `--${setting.toLowerCase().replace(/_/g, '-')}`;
 }
 
 /** Reads and validates settings; a bad value throws a ConfigError naming the variable. */

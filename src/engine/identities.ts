@@ -242,7 +242,7 @@ export function parseIdentity(
   modifiers: PushModifiers | null = null,
 ): Outcome<IdentityInput> {
   let parsed: Outcome<IdentityInput>;
-  let itemProvider: unknown = undefined;
+  let itemProvider: unknown;
   let itemProviderPath = path;
   let itemDeviceId: string | null = null;
   switch (channel) {

@@ -17,7 +17,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 export function hasOwn(object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
+  return Object.hasOwn(object, key);
 }
 
 /** The object's own value for `key`, or undefined (never an inherited member). */

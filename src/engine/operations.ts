@@ -61,7 +61,7 @@ function applyOperation(draft: Draft, operation: unknown, path: string, ctx: Eng
   }
   let current = draft;
   for (const operator of OPERATORS) {
-    if (!Object.prototype.hasOwnProperty.call(operation, operator)) continue;
+    if (!Object.hasOwn(operation, operator)) continue;
     const result = applyOperator(current, operator, operation[operator], childPath(path, operator), ctx);
     if (!result.ok) return result;
     current = result.value;

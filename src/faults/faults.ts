@@ -46,10 +46,7 @@ export interface Fault {
 
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = escaped
-    .replace(/\*\*/g, '\u0000')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\u0000/g, '.*');
+  const pattern = escaped.replace(/\*\*?/g, (stars) => (stars === '**' ? '.*' : '[^/]*'));
   // Trailing slashes are optional on both sides, as in routing.
   return new RegExp(`^${pattern.replace(/\/$/, '')}/?$`);
 }

@@ -90,7 +90,8 @@ export class RequestJournal {
       if (f.sinceMicros !== undefined && r.timeMicros < f.sinceMicros) continue;
       if (f.workspace !== undefined && r.workspace !== f.workspace) continue;
       if (f.status !== undefined && r.status !== f.status) continue;
-      const e = (r.entry ??= materialise(r));
+      r.entry ??= materialise(r);
+      const e = r.entry;
       if (f.distinct_id !== undefined && !e.distinct_ids.includes(f.distinct_id)) continue;
       if (f.path !== undefined && !pathMatches(e.path, f.path)) continue;
       out.push(e);

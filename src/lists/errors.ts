@@ -52,7 +52,8 @@ export function fromValidation(err: AttachedValidationError): ApiError {
     const key = field ?? 'non_field_errors';
     const where = rest.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('');
     const message = issue.message ?? 'Invalid value.';
-    (detail[key] ??= []).push(where ? `${where.replace(/^\./, '')}: ${message}` : message);
+    detail[key] ??= [];
+    detail[key].push(where ? `${where.replace(/^\./, '')}: ${message}` : message);
   }
   if (Object.keys(detail).length === 0) detail.non_field_errors = [err.message];
   return fieldErrors(detail);

@@ -74,8 +74,8 @@ function parseRecipient(item: unknown, path: string): Recipient {
     return { kind: 'user', distinctId: item, path };
   }
   if (!isObject(item)) throw badRequest(`${path}: each recipient must be ${SHAPES}`);
-  const hasUserKey = Object.prototype.hasOwnProperty.call(item, 'distinct_id');
-  const hasObjectKey = Object.prototype.hasOwnProperty.call(item, 'object_type');
+  const hasUserKey = Object.hasOwn(item, 'distinct_id');
+  const hasObjectKey = Object.hasOwn(item, 'object_type');
   if (hasUserKey && hasObjectKey) {
     throw badRequest(`${path}: a recipient is either a user {"distinct_id": …} or an object {"id": …, "object_type": …}, not both`);
   }
@@ -85,7 +85,7 @@ function parseRecipient(item: unknown, path: string): Recipient {
     const fields = rest(item, ['distinct_id']);
     return { kind: 'user', distinctId: item.distinct_id as string, ...(fields ? { fields } : {}), path };
   }
-  if (hasObjectKey || Object.prototype.hasOwnProperty.call(item, 'id')) {
+  if (hasObjectKey || Object.hasOwn(item, 'id')) {
     for (const name of ['object_type', 'id'] as const) {
       const problem = objectKeyProblem(name, item[name]);
       if (problem) throw badRequest(`${path}.${name}: ${problem}`);

@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, signed, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, json, TIMESTAMP } from './fixtures/admin.js';
+import { admin, adminOk, api, json } from './fixtures/admin.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;

@@ -8,7 +8,7 @@ import pkg from '@suprsend/node-sdk';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
 import { WS_A } from '../helper.js';
-import { listening, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { listening, sdkFor, type Suprsend } from '../fixtures/sdk.js';
 import {
   active,
   failures,

@@ -11,7 +11,7 @@
  */
 
 import t, { type Test } from 'tap';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { listening, rejectionOf, sdkFor, type Suprsend } from '../fixtures/sdk.js';
 import {
   TIMESTAMP,
   ULID,

@@ -12,7 +12,7 @@
 import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { WS_A } from '../helper.js';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { listening, rejectionOf, sdkFor, type Suprsend } from '../fixtures/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 

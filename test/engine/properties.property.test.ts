@@ -80,7 +80,10 @@ function wellFormedFailure(result: EngineResult): boolean {
 
 function groupByChannel(items: ChannelValue[], transform: (value: Json) => Json = (v) => v): Record<string, Json[]> {
   const grouped: Record<string, Json[]> = {};
-  for (const { channel, value } of items) (grouped[channel] ??= []).push(transform(value));
+  for (const { channel, value } of items) {
+    grouped[channel] ??= [];
+    grouped[channel].push(transform(value));
+  }
   return grouped;
 }
 
@@ -120,7 +123,7 @@ t.test('$set_once never overwrites an existing key', async (t) => {
       const result = applyOperations(start, [{ $set_once: once }], ctx1);
       if (!result.ok) return false;
       const after = result.profile.properties;
-      const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+      const has = (o: object, k: string) => Object.hasOwn(o, k);
       for (const key of Object.keys(start.properties)) {
         if (!has(after, key) || !jsonEqual(after[key], start.properties[key])) return false;
       }

@@ -155,7 +155,7 @@ t.test('a signature replayed on a different request is refused with 401', async 
     ['another method (DELETE)', (r) => ({ ...r, method: 'DELETE' }), WS_A.key],
     ['another method (GET)', (r) => ({ ...r, method: 'GET' }), WS_A.key],
     ['another body', (r) => ({ ...r, body: '{"operations":[{"$set":{"v":"pwned2"}}]}' }), WS_A.key],
-    ['the body with a space added', (r) => ({ ...r, body: r.body + ' ' }), WS_A.key],
+    ['the body with a space added', (r) => ({ ...r, body: `${r.body} ` }), WS_A.key],
     ['another content type', (r) => ({ ...r, contentType: 'application/json' }), WS_A.key],
     ['another date', (r) => ({ ...r, date: 'Tue, 01 Apr 2025 10:00:01 GMT' }), WS_A.key],
     ["another workspace's key", (r) => r, WS_B.key],
