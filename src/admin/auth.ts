@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '../http/errors.js';
+import { unauthorized } from '../api/errors.js';
 import { safeEqual } from '../http/signature.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { ApiError, badRequest } from '../api/errors.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import { exportSnapshot, importWorkspace, snapshotSchema, SnapshotError, type Snapshot } from './snapshot.js';
 

@@ -1,4 +1,4 @@
-import type { PageRequest } from '../http/cursor.js';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /**
  * Keyset paging over rows ordered newest first by an increasing row id.
@@ -11,14 +11,6 @@ export interface KeysetSource<Row> {
   /** Up to `n` rows with id > bound, lowest id first. */
   newer(bound: number, n: number): Row[];
   idOf(row: Row): number;
-}
-
-export interface KeysetPage<Row> {
-  rows: Row[];
-  hasPrev: boolean;
-  hasNext: boolean;
-  firstId: number | undefined;
-  lastId: number | undefined;
 }
 
 export function keysetPage<Row>(src: KeysetSource<Row>, req: PageRequest): KeysetPage<Row> {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commonErrors } from '../http/schemas.js';
+import { commonErrors } from '../api/schemas.js';
 
 const recordSchema = z
   .record(z.string(), z.unknown())

@@ -1,5 +1,5 @@
 import type { Workspace, WorkspaceRegistry } from '../workspaces/registry.js';
-import { unauthorized, type ApiError } from './errors.js';
+import { unauthorized, type ApiError } from '../api/errors.js';
 import { requestSignature, safeEqual, signedTargets } from './signature.js';
 
 export interface AuthInput {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, badRequest } from './errors.js';
+import { ApiError, badRequest } from '../api/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

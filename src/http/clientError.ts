@@ -1,7 +1,7 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api/errors.js';
 
 /**
  * Errors Node's HTTP parser detects before a request reaches Fastify (a

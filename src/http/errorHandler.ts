@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { ApiError, badRequest, type ErrorForm } from './errors.js';
+import { ApiError, badRequest, type ErrorForm } from '../api/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../api/errors.js';
 
 /**
  * Errors of the subscriber-list API, in SuprSend's long form

@@ -1,5 +1,5 @@
-import { keysetPage, type KeysetPage } from '../db/keyset.js';
-import type { PageRequest } from '../http/cursor.js';
+import { keysetPage } from '../db/keyset.js';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /** `-id`: newest first (the default); `id`: oldest first. */
 export type SortOrder = 'id' | '-id';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageRequest } from '../http/cursor.js';
-import { userNotFound } from '../http/errors.js';
+import { pageRequest } from '../api/cursor.js';
+import { userNotFound } from '../api/errors.js';
 import { methodNotAllowed } from '../http/routing.js';
-import { commonErrors, cursorQuerySchema, errorSchema } from '../http/schemas.js';
+import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import { distinctIdParams } from '../users/schemas.js';
 import { checkedId } from '../users/service.js';
 import { fromValidation } from './errors.js';

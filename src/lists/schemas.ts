@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validateDistinctId } from '../engine/index.js';
-import { cursorMetaSchema } from '../http/schemas.js';
+import { cursorMetaSchema } from '../api/schemas.js';
 
 /** Upper bound of `distinct_ids` in one add/remove call. */
 export const MAX_IDS_PER_CALL = 10_000;

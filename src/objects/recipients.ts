@@ -3,7 +3,7 @@
  * subscription calls. Pure: each function returns a value or throws a 400.
  */
 import { validateDistinctId } from '../engine/index.js';
-import { badRequest } from '../http/errors.js';
+import { badRequest } from '../api/errors.js';
 import { MAX_OBJECT_KEY_LENGTH, MAX_RECIPIENTS } from './schemas.js';
 
 /** A problem with an object_type or object id (non-empty string of at most 255 characters), or null. */

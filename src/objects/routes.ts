@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageRequest } from '../http/cursor.js';
+import { pageRequest } from '../api/cursor.js';
 import { methodNotAllowed } from '../http/routing.js';
-import { commonErrors, cursorQuerySchema, errorSchema } from '../http/schemas.js';
+import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import {
   bulkDeleteBodySchema,
   objectEditBodySchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { operationsBody, upsertBody } from '../http/profileSchemas.js';
-import { cursorMetaSchema } from '../http/schemas.js';
+import { operationsBody, upsertBody } from '../api/profileSchemas.js';
+import { cursorMetaSchema } from '../api/schemas.js';
 import { channelArrays } from '../users/schemas.js';
 
 /** Longest accepted object_type and object id, in Unicode code points. */

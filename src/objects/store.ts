@@ -1,10 +1,10 @@
 import { and, desc, asc, count, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { keysetPage, type KeysetPage } from '../db/keyset.js';
+import { keysetPage } from '../db/keyset.js';
 import { IdentityRepo, OBJECT_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
 import { objects, subscriptions } from '../db/schema.js';
 import type { JsonObject, Profile } from '../engine/types.js';
-import type { PageRequest } from '../http/cursor.js';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /** An object as read from the database. */
 export interface StoredObject {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
-import { keysetPage, type KeysetPage } from '../db/keyset.js';
-import type { PageRequest } from '../http/cursor.js';
+import { keysetPage } from '../db/keyset.js';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /** A subscriber of an object as listed: a user (distinctId set) or a child object (childId set). */
 export interface SubscriberRow {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../engine/types.js';
-import { operationsBody, upsertBody } from '../http/profileSchemas.js';
-import { cursorMetaSchema } from '../http/schemas.js';
+import { operationsBody, upsertBody } from '../api/profileSchemas.js';
+import { cursorMetaSchema } from '../api/schemas.js';
 
 export const distinctIdParams = z.object({
   distinct_id: z.string().describe('Unique identifier of the user (percent-encoded in the path; at most 255 characters)'),

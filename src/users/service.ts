@@ -12,8 +12,9 @@ import {
   validateDistinctId,
 } from '../engine/index.js';
 import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
-import { ApiError, badRequest, userNotFound } from '../http/errors.js';
-import { cursorPage, type CursorPage, type PageRequest } from '../http/cursor.js';
+import { ApiError, badRequest, userNotFound } from '../api/errors.js';
+import { cursorPage, type CursorPage } from '../api/cursor.js';
+import type { PageRequest } from '../api/paging.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { inboxValue } from './inbox.js';
 import { UserStore, type StoredUser } from './store.js';

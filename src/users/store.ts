@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { IdentityRepo, USER_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
-import { keysetPage, type KeysetPage } from '../db/keyset.js';
+import { keysetPage } from '../db/keyset.js';
 import type { JsonObject, Profile } from '../engine/types.js';
-import type { PageRequest } from '../http/cursor.js';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /** A user as read from the database. */
 export interface StoredUser {

@@ -5,7 +5,7 @@ import type { WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { retiredData, userCounts, workspaces } from '../db/schema.js';
 import { deleteDataChunk, wipeAllData } from '../db/workspaceData.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../api/errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { Workspace, WorkspaceRegistry } from './registry.js';
 

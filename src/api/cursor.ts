@@ -1,5 +1,5 @@
-import type { KeysetPage } from '../db/keyset.js';
 import { badRequest } from './errors.js';
+import { DEFAULT_PAGE_SIZE, type KeysetPage, type PageRequest } from './paging.js';
 
 /**
  * Opaque cursors for keyset paging. A cursor names the row it was taken at, so
@@ -21,14 +21,6 @@ export interface CursorPage<T> {
   meta: { count: number; limit: number; has_prev: boolean; before: string | null; has_next: boolean; after: string | null };
   results: T[];
 }
-
-export interface PageRequest {
-  limit: number;
-  after?: number;
-  before?: number;
-}
-
-export const DEFAULT_PAGE_SIZE = 10;
 
 /** The `{meta, results}` answer of a cursor listing, from a keyset page and the listing's total. */
 export function cursorPage<Row, T>(
