@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { formatTimestamp, inClockRange, parseTimestamp } from '../clock.js';
 import { faultRuleInput, faultRuleSchema } from '../faults/faults.js';
 import { parseJsonBody } from '../http/body.js';
-import { ApiError, badRequest } from '../api/errors.js';
+import { badRequest } from '../api/errors.js';
+import { faultRuleNotFound } from '../faults/errors.js';
 import { errorSchema } from '../api/schemas.js';
 import { userSchema } from '../users/schemas.js';
 import type { Workspace } from '../workspaces/registry.js';
@@ -267,7 +268,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!faults.remove(request.params.id)) throw new ApiError(404, `fault rule '${request.params.id}' not found`);
+      if (!faults.remove(request.params.id)) throw faultRuleNotFound(request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -55,6 +55,4 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string, detail?: unknown) => new ApiError(400, message, { detail });
 
-export const userNotFound = (distinctId: string) => new ApiError(404, `user [distinct_id: '${distinctId}'] not found`);
-
 export const unauthorized = (message: string) => new ApiError(401, message, { form: 'long' });

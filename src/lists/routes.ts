@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pageRequest } from '../api/cursor.js';
-import { userNotFound } from '../api/errors.js';
+import { userNotFound } from '../users/errors.js';
 import { methodNotAllowed } from '../http/routing.js';
 import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import { distinctIdParams } from '../users/schemas.js';

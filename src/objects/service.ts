@@ -7,6 +7,8 @@ import type { EngineResult, Profile } from '../engine/types.js';
 import { cursorPage, type CursorPage } from '../api/cursor.js';
 import type { PageRequest } from '../api/paging.js';
 import { ApiError, badRequest } from '../api/errors.js';
+import { objectNotFound, subscribedUserNotFound } from './errors.js';
+import { emptyEdit } from '../users/errors.js';
 import { inboxValue } from '../users/inbox.js';
 import { checkedId, type UserRelations, type UserService } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
@@ -28,11 +30,6 @@ export const OBJECT_CURSOR = 'object';
 export const SUBSCRIBER_CURSOR = 'object_subscriber';
 export const USER_SUBSCRIBED_TO_CURSOR = 'user_subscribed_to';
 export const OBJECT_SUBSCRIBED_TO_CURSOR = 'object_subscribed_to';
-
-export const objectNotFound = (objectType: string, objectId: string) => new ApiError(404, `object '${objectType}/${objectId}' not found`);
-
-/** The one listing whose 404 capitalises "User" upstream. */
-export const subscribedUserNotFound = (distinctId: string) => new ApiError(404, `User [distinct_id: '${distinctId}'] not found`);
 
 /** Objects, their identities and subscriptions; every public method is one transaction. */
 export class ObjectService implements UserRelations {
@@ -117,7 +114,7 @@ export class ObjectService implements UserRelations {
       operations === null ||
       (Array.isArray(operations) && operations.length === 0)
     ) {
-      throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
+      throw emptyEdit();
     }
     return this.transaction(() => {
       const before = this.existing(ws, objectType, objectId);

@@ -12,7 +12,8 @@ import {
   validateDistinctId,
 } from '../engine/index.js';
 import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
-import { ApiError, badRequest, userNotFound } from '../api/errors.js';
+import { ApiError, badRequest } from '../api/errors.js';
+import { emptyEdit, mergeSourceNotFound, userNotFound } from './errors.js';
 import { cursorPage, type CursorPage } from '../api/cursor.js';
 import type { PageRequest } from '../api/paging.js';
 import type { Workspace } from '../workspaces/registry.js';
@@ -92,7 +93,7 @@ export class UserService {
       operations === null ||
       (Array.isArray(operations) && operations.length === 0)
     ) {
-      throw badRequest('Request body must not be empty: send {"operations": [ ... ]}');
+      throw emptyEdit();
     }
     return this.transaction(() => {
       const before = this.store.find(ws.dataKey, distinctId);
@@ -136,7 +137,7 @@ export class UserService {
       const primary = this.store.find(ws.dataKey, distinctId);
       if (!primary) throw userNotFound(distinctId);
       const secondary = this.store.find(ws.dataKey, from);
-      if (!secondary) throw new ApiError(404, `from_user_id: [distinct_id: '${from}'] not found`);
+      if (!secondary) throw mergeSourceNotFound(from);
       const now = this.now();
       const merged = this.store.save(ws.dataKey, distinctId, primary, mergeProfiles(primary.profile, secondary.profile, { now }), now);
       for (const r of this.relations) r.usersMerged(ws.dataKey, distinctId, from);

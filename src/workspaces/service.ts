@@ -5,7 +5,7 @@ import type { WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { retiredData, userCounts, workspaces } from '../db/schema.js';
 import { deleteDataChunk, wipeAllData } from '../db/workspaceData.js';
-import { ApiError } from '../api/errors.js';
+import { apiKeyInUse, configuredWorkspaceNotDroppable, workspaceExists, workspaceKeyInUse, workspaceNotFound } from './errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { Workspace, WorkspaceRegistry } from './registry.js';
 
@@ -89,13 +89,13 @@ export class WorkspaceService {
 
   get(name: string): Workspace {
     const ws = this.registry.get(name);
-    if (!ws) throw new ApiError(404, `workspace '${name}' not found`);
+    if (!ws) throw workspaceNotFound(name);
     return ws;
   }
 
   create(input: NewWorkspace): Workspace {
     const name = input.name ?? `ws_${this.ids.token(10).toLowerCase()}`;
-    if (this.registry.get(name)) throw new ApiError(409, `workspace '${name}' exists already`);
+    if (this.registry.get(name)) throw workspaceExists(name);
     const config: WorkspaceConfig = {
       name,
       key: input.key ?? `wskey_${this.ids.token(24)}`,
@@ -104,9 +104,9 @@ export class WorkspaceService {
       inbox_secret: input.inbox_secret ?? `inbox_${this.ids.token(32)}`,
       inbox: input.inbox ?? true,
     };
-    if (this.registry.byWorkspaceKey(config.key)) throw new ApiError(409, 'that workspace key is in use by another workspace');
+    if (this.registry.byWorkspaceKey(config.key)) throw workspaceKeyInUse();
     for (const k of config.api_keys) {
-      if (this.registry.byApiKey(k)) throw new ApiError(409, 'one of those API keys is in use by another workspace');
+      if (this.registry.byApiKey(k)) throw apiKeyInUse();
     }
     const dataKey = this.freshDataKey(name);
     this.db
@@ -120,7 +120,7 @@ export class WorkspaceService {
   drop(name: string): void {
     const ws = this.get(name);
     if (ws.origin === 'config') {
-      throw new ApiError(409, `workspace '${name}' comes from the configuration; reset it instead, or remove it from the configuration`);
+      throw configuredWorkspaceNotDroppable(name);
     }
     this.db.$client
       .transaction(() => {

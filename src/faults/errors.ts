@@ -1,0 +1,3 @@
+import { ApiError } from '../api/errors.js';
+
+export const faultRuleNotFound = (id: string) => new ApiError(404, `fault rule '${id}' not found`);

@@ -1,0 +1,8 @@
+import { ApiError } from '../api/errors.js';
+
+/** Errors of the object API, worded as SuprSend words them (short form `{code, message}`). */
+
+export const objectNotFound = (objectType: string, objectId: string) => new ApiError(404, `object '${objectType}/${objectId}' not found`);
+
+/** The one listing whose 404 capitalises "User" upstream. */
+export const subscribedUserNotFound = (distinctId: string) => new ApiError(404, `User [distinct_id: '${distinctId}'] not found`);
