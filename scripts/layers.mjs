@@ -8,6 +8,7 @@ export const LAYERS = [
   { name: 'api vocabulary and configuration', folders: ['api', 'config'] },
   { name: 'database', folders: ['db'] },
   { name: 'workspace services', folders: ['workspaces', 'journal', 'faults'] },
+  { name: 'profile core shared by users and objects', folders: ['profiles'] },
   { name: 'transport', folders: ['http'] },
   { name: 'domains', folders: ['users', 'events', 'lists', 'objects', 'health'] },
   { name: 'control plane', folders: ['admin'] },

@@ -320,7 +320,7 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       const ws = request.workspace;
       const distinctId = checkedId(request.params.distinct_id);
       const req = pageRequest(USER_LIST_CURSOR, request.query);
-      if (!app.emulator.users.store.find(ws.dataKey, distinctId)) throw userNotFound(distinctId);
+      if (!app.emulator.users.exists(ws, distinctId)) throw userNotFound(distinctId);
       return lists.subscribedTo(ws, distinctId, req);
     },
   );

@@ -2,18 +2,16 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
-import { applyOperations, applyUpsert, newProfile, toJson } from '../engine/index.js';
-import type { EngineResult, Profile } from '../engine/types.js';
+import { toJson } from '../engine/index.js';
 import { cursorPage, type CursorPage } from '../api/cursor.js';
 import type { PageRequest } from '../api/paging.js';
 import { ApiError, badRequest } from '../api/errors.js';
 import { objectNotFound, subscribedUserNotFound } from './errors.js';
-import { emptyEdit } from '../users/errors.js';
-import { inboxValue } from '../users/inbox.js';
+import { operationsOf, ProfileWriter } from '../profiles/edit.js';
 import { checkedId, type UserRelations, type UserService } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { checkedObjectKey, checkedObjectType, parseRecipients, recipientsFromQuery, type Recipient } from './recipients.js';
-import { ObjectStore, type StoredObject } from './store.js';
+import { type ObjectKey, ObjectStore, type StoredObject } from './store.js';
 import { SubscriptionStore } from './subscriptionStore.js';
 import {
   objectInboxSubject,
@@ -33,8 +31,9 @@ export const OBJECT_SUBSCRIBED_TO_CURSOR = 'object_subscribed_to';
 
 /** Objects, their identities and subscriptions; every public method is one transaction. */
 export class ObjectService implements UserRelations {
-  readonly store: ObjectStore;
-  readonly subscriptions: SubscriptionStore;
+  private readonly store: ObjectStore;
+  private readonly writer: ProfileWriter<ObjectKey, StoredObject>;
+  private readonly subscriptions: SubscriptionStore;
 
   constructor(
     private readonly db: Db,
@@ -42,6 +41,7 @@ export class ObjectService implements UserRelations {
     private readonly users: UserService,
   ) {
     this.store = new ObjectStore(db);
+    this.writer = new ProfileWriter(this.store, ([objectType, objectId]) => objectInboxSubject(objectType, objectId));
     this.subscriptions = new SubscriptionStore(db);
   }
 
@@ -63,33 +63,9 @@ export class ObjectService implements UserRelations {
   }
 
   private existing(ws: Workspace, objectType: string, objectId: string): StoredObject {
-    const object = this.store.find(ws.dataKey, objectType, objectId);
+    const object = this.store.find(ws.dataKey, [objectType, objectId]);
     if (!object) throw objectNotFound(objectType, objectId);
     return object;
-  }
-
-  private newObjectProfile(ws: Workspace, objectType: string, objectId: string, now: string): Profile {
-    return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, objectInboxSubject(objectType, objectId)) : null);
-  }
-
-  private saveResult(
-    ws: Workspace,
-    before: StoredObject | undefined,
-    objectType: string,
-    objectId: string,
-    result: EngineResult,
-    now: string,
-    where = '',
-  ): StoredObject {
-    if (!result.ok) throw badRequest(where ? `${where}: ${result.error.message}` : result.error.message, { path: result.error.path });
-    return this.store.save(ws.dataKey, objectType, objectId, before, result.profile, now);
-  }
-
-  /** Upsert inside a running transaction. */
-  private upsertIn(ws: Workspace, objectType: string, objectId: string, body: unknown, now: string, where = ''): StoredObject {
-    const before = this.store.find(ws.dataKey, objectType, objectId);
-    const start = before?.profile ?? this.newObjectProfile(ws, objectType, objectId, now);
-    return this.saveResult(ws, before, objectType, objectId, applyUpsert(start, body ?? {}, { now }), now, where);
   }
 
   get(ws: Workspace, objectType: string, objectId: string): ObjectWire {
@@ -100,40 +76,30 @@ export class ObjectService implements UserRelations {
   /** `POST /v1/object/{type}/{id}/`: creates or updates, as a user upsert does. */
   upsert(ws: Workspace, objectType: string, objectId: string, body: unknown): ObjectWire {
     checkedObjectKey(objectType, objectId);
-    return this.transaction(() => this.wire(this.upsertIn(ws, objectType, objectId, body, this.now())));
+    return this.transaction(() => this.wire(this.writer.upsert(ws, [objectType, objectId], body, this.now())));
   }
 
   /** `PATCH /v1/object/{type}/{id}/`: applies `operations` to an existing object, all or nothing. */
   edit(ws: Workspace, objectType: string, objectId: string, body: unknown): ObjectWire {
     checkedObjectKey(objectType, objectId);
-    const operations = (body as { operations?: unknown } | undefined)?.operations;
-    if (
-      body === undefined ||
-      body === null ||
-      operations === undefined ||
-      operations === null ||
-      (Array.isArray(operations) && operations.length === 0)
-    ) {
-      throw emptyEdit();
-    }
+    const operations = operationsOf(body);
     return this.transaction(() => {
       const before = this.existing(ws, objectType, objectId);
-      const now = this.now();
-      return this.wire(this.saveResult(ws, before, objectType, objectId, applyOperations(before.profile, operations, { now }), now));
+      return this.wire(this.writer.edit(ws, [objectType, objectId], before, operations, this.now()));
     });
   }
 
   /** Deletes the object with its identities and its subscriptions, as parent and as child. */
   delete(ws: Workspace, objectType: string, objectId: string): void {
     checkedObjectKey(objectType, objectId);
-    const deleted = this.transaction(() => this.store.delete(ws.dataKey, objectType, objectId));
+    const deleted = this.transaction(() => this.store.delete(ws.dataKey, [objectType, objectId]));
     if (!deleted) throw objectNotFound(objectType, objectId);
   }
 
   /** `DELETE /v1/bulk/object/{type}/`: unknown ids are not an error. Returns how many were deleted. */
   bulkDelete(ws: Workspace, objectType: string, objectIds: readonly string[]): number {
     checkedObjectType(objectType);
-    return this.transaction(() => objectIds.reduce((n, id) => n + (this.store.delete(ws.dataKey, objectType, id) ? 1 : 0), 0));
+    return this.transaction(() => objectIds.reduce((n, id) => n + (this.store.delete(ws.dataKey, [objectType, id]) ? 1 : 0), 0));
   }
 
   /** `GET /v1/object/{type}/`: newest first, with channels. */
@@ -182,7 +148,7 @@ export class ObjectService implements UserRelations {
         if (err instanceof ApiError && err.status === 400) throw badRequest(`${r.path}: ${err.message}`, err.options.detail);
         throw err;
       }
-    } else if (!this.users.store.find(ws.dataKey, r.distinctId)) {
+    } else if (!this.users.exists(ws, r.distinctId)) {
       const created = this.users.applyOperationsCreating(ws, r.distinctId, []);
       if (!created.ok) throw badRequest(`${r.path}: ${created.error.message}`);
     }
@@ -196,7 +162,7 @@ export class ObjectService implements UserRelations {
     }
     const child = this.existing(ws, r.objectType, r.objectId);
     if (!r.fields) return child.rowId;
-    return this.upsertIn(ws, r.objectType, r.objectId, r.fields, now, r.path).rowId;
+    return this.writer.upsert(ws, [r.objectType, r.objectId], r.fields, now, r.path).rowId;
   }
 
   /**
@@ -213,7 +179,7 @@ export class ObjectService implements UserRelations {
         if (r.kind === 'user') {
           this.subscriptions.unsubscribeUser(parent.rowId, r.distinctId);
         } else {
-          const child = this.store.find(ws.dataKey, r.objectType, r.objectId);
+          const child = this.store.find(ws.dataKey, [r.objectType, r.objectId]);
           if (child) this.subscriptions.unsubscribeChild(parent.rowId, child.rowId);
         }
       }
@@ -244,7 +210,7 @@ export class ObjectService implements UserRelations {
   listUserSubscribedTo(ws: Workspace, distinctId: string, req: PageRequest): CursorPage<SubscribedToWire> {
     checkedId(distinctId);
     return this.read(() => {
-      if (!this.users.store.find(ws.dataKey, distinctId)) throw subscribedUserNotFound(distinctId);
+      if (!this.users.exists(ws, distinctId)) throw subscribedUserNotFound(distinctId);
       const page = this.subscriptions.pageOfUser(ws.dataKey, distinctId, req);
       return cursorPage(USER_SUBSCRIBED_TO_CURSOR, this.subscriptions.countOfUser(ws.dataKey, distinctId), req, page, subscribedToToWire);
     });

@@ -1,21 +1,17 @@
-import { and, desc, asc, count, eq, gt, lt, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { KeysetPage, PageRequest } from '../api/paging.js';
 import type { Db } from '../db/open.js';
 import { keysetPage } from '../db/keyset.js';
-import { IdentityRepo, OBJECT_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
-import { objects, subscriptions } from '../db/schema.js';
-import type { JsonObject, Profile } from '../engine/types.js';
-import type { KeysetPage, PageRequest } from '../api/paging.js';
+import type { Profile } from '../engine/types.js';
+import { OBJECT_PROFILES, ProfileRepo, type ProfileRow, type StoredProfile } from '../profiles/store.js';
+
+/** An object's key within a workspace: its type and its id. */
+export type ObjectKey = readonly [objectType: string, objectId: string];
 
 /** An object as read from the database. */
-export interface StoredObject {
-  rowId: number;
+export interface StoredObject extends StoredProfile {
   objectType: string;
   objectId: string;
-  profile: Profile;
-  createdAt: string;
-  updatedAt: string;
-  /** Identity row ids by `channel + key`, so a save touches only what changed. */
-  identityRows: LoadedIdentities['rowIds'];
 }
 
 /** A stored object together with its subscription count, as listings return it. */
@@ -24,145 +20,68 @@ export interface CountedObject {
   subscriptionsCount: number;
 }
 
-interface ObjectRow {
-  id: number;
-  objectType: string;
-  objectId: string;
-  properties: string;
-  createdAt: string;
-  updatedAt: string;
+interface ObjectRow extends ProfileRow {
+  object_type: string;
+  object_id: string;
 }
+
+const ROW = 'id, object_type, object_id, properties, created_at, updated_at';
 
 /**
  * Data access for objects and their identities. `workspace` arguments are the
  * workspace's data key (what the rows' `workspace` column holds). Callers hold
- * the transaction.
+ * the transaction. Statements are prepared once with positional parameters.
  */
 export class ObjectStore {
-  private readonly findObject;
-  private readonly countObjects;
-  private readonly countSubscriptions;
-  private readonly older;
-  private readonly newer;
-  private readonly identities: IdentityRepo;
-  // Writes are prepared once too: building SQL per call cost as much as the write itself for users.
-  private readonly insertObject;
-  private readonly updateObject;
-  private readonly deleteObject;
+  private readonly profiles: ProfileRepo;
+  private readonly s: {
+    count: Database.Statement<[string, string], { n: number }>;
+    countSubscriptions: Database.Statement<[number], { n: number }>;
+    older: Database.Statement<[string, string, number, number], ObjectRow>;
+    newer: Database.Statement<[string, string, number, number], ObjectRow>;
+  };
 
   constructor(db: Db) {
-    const ws = sql.placeholder('ws');
-    const type = sql.placeholder('type');
-    const id = sql.placeholder('id');
-    const properties = sql.placeholder('properties');
-    const now = sql.placeholder('now');
-    this.insertObject = db
-      .insert(objects)
-      .values({ workspace: ws, objectType: type, objectId: id, properties, createdAt: now, updatedAt: now })
-      .returning({ id: objects.id })
-      .prepare();
-    this.updateObject = db
-      .update(objects)
-      .set({ properties: sql`${properties}`, updatedAt: sql`${now}` })
-      .where(eq(objects.id, sql.placeholder('rowId')))
-      .prepare();
-    this.deleteObject = db
-      .delete(objects)
-      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type), eq(objects.objectId, id)))
-      .prepare();
-    this.findObject = db
-      .select()
-      .from(objects)
-      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type), eq(objects.objectId, sql.placeholder('id'))))
-      .prepare();
-    this.countObjects = db
-      .select({ n: count() })
-      .from(objects)
-      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type)))
-      .prepare();
-    // subscriptions_count is always counted, never stored, so it cannot drift.
-    this.countSubscriptions = db
-      .select({ n: count() })
-      .from(subscriptions)
-      .where(eq(subscriptions.objectPk, sql.placeholder('pk')))
-      .prepare();
-    const row = {
-      id: objects.id,
-      objectType: objects.objectType,
-      objectId: objects.objectId,
-      properties: objects.properties,
-      createdAt: objects.createdAt,
-      updatedAt: objects.updatedAt,
+    const c = db.$client;
+    this.profiles = new ProfileRepo(c, OBJECT_PROFILES);
+    this.s = {
+      count: c.prepare('select count(*) as n from objects where workspace = ? and object_type = ?'),
+      // subscriptions_count is always counted, never stored, so it cannot drift.
+      countSubscriptions: c.prepare('select count(*) as n from subscriptions where object_pk = ?'),
+      older: c.prepare(`select ${ROW} from objects where workspace = ? and object_type = ? and id < ? order by id desc limit ?`),
+      newer: c.prepare(`select ${ROW} from objects where workspace = ? and object_type = ? and id > ? order by id asc limit ?`),
     };
-    this.older = db
-      .select(row)
-      .from(objects)
-      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type), lt(objects.id, sql.placeholder('bound'))))
-      .orderBy(desc(objects.id))
-      .limit(sql.placeholder('n'))
-      .prepare();
-    this.newer = db
-      .select(row)
-      .from(objects)
-      .where(and(eq(objects.workspace, ws), eq(objects.objectType, type), gt(objects.id, sql.placeholder('bound'))))
-      .orderBy(asc(objects.id))
-      .limit(sql.placeholder('n'))
-      .prepare();
-    this.identities = new IdentityRepo(db.$client, OBJECT_IDENTITIES);
   }
 
-  find(workspace: string, objectType: string, objectId: string): StoredObject | undefined {
-    const row = this.findObject.get({ ws: workspace, type: objectType, id: objectId });
-    return row && this.loaded(row);
+  find(workspace: string, key: ObjectKey): StoredObject | undefined {
+    const found = this.profiles.find(workspace, key);
+    return found && { ...found, objectType: key[0], objectId: key[1] };
   }
 
   /** Inserts or updates the object so that it holds `profile`; returns the stored result. */
-  save(
-    workspace: string,
-    objectType: string,
-    objectId: string,
-    before: StoredObject | undefined,
-    profile: Profile,
-    now: string,
-  ): StoredObject {
-    const properties = JSON.stringify(profile.properties);
-    let rowId: number;
-    let createdAt: string;
-    if (before) {
-      rowId = before.rowId;
-      createdAt = before.createdAt;
-      this.updateObject.run({ properties, now, rowId });
-    } else {
-      createdAt = now;
-      rowId = this.insertObject.get({ ws: workspace, type: objectType, id: objectId, properties, now })!.id;
-    }
-    const identityRows = this.identities.save(
-      rowId,
-      before && { identities: before.profile.identities, rowIds: before.identityRows },
-      profile.identities,
-    );
-    return { rowId, objectType, objectId, profile, createdAt, updatedAt: now, identityRows };
+  save(workspace: string, key: ObjectKey, before: StoredObject | undefined, profile: Profile, now: string): StoredObject {
+    return { ...this.profiles.save(workspace, key, before, profile, now), objectType: key[0], objectId: key[1] };
   }
 
   /** Deletes the object; identities and subscriptions (as parent and as child) go by cascade. */
-  delete(workspace: string, objectType: string, objectId: string): boolean {
-    return this.deleteObject.run({ ws: workspace, type: objectType, id: objectId }).changes > 0;
+  delete(workspace: string, key: ObjectKey): boolean {
+    return this.profiles.delete(workspace, key);
   }
 
   count(workspace: string, objectType: string): number {
-    return this.countObjects.get({ ws: workspace, type: objectType })?.n ?? 0;
+    return this.s.count.get(workspace, objectType)?.n ?? 0;
   }
 
   /** How many users and child objects are subscribed to the object. */
   subscriptionsCount(objectPk: number): number {
-    return this.countSubscriptions.get({ pk: objectPk })?.n ?? 0;
+    return this.s.countSubscriptions.get(objectPk)?.n ?? 0;
   }
 
   page(workspace: string, objectType: string, req: PageRequest): KeysetPage<CountedObject> {
     const page = keysetPage<ObjectRow>(
       {
-        older: (bound, n) => this.older.all({ ws: workspace, type: objectType, bound: bound ?? Number.MAX_SAFE_INTEGER, n }),
-        newer: (bound, n) => this.newer.all({ ws: workspace, type: objectType, bound, n }),
+        older: (bound, n) => this.s.older.all(workspace, objectType, bound ?? Number.MAX_SAFE_INTEGER, n),
+        newer: (bound, n) => this.s.newer.all(workspace, objectType, bound, n),
         idOf: (row) => row.id,
       },
       req,
@@ -170,22 +89,9 @@ export class ObjectStore {
     return {
       ...page,
       rows: page.rows.map((row) => {
-        const object = this.loaded(row);
+        const object = { ...this.profiles.withIdentities(row), objectType: row.object_type, objectId: row.object_id };
         return { object, subscriptionsCount: this.subscriptionsCount(object.rowId) };
       }),
-    };
-  }
-
-  private loaded(row: ObjectRow): StoredObject {
-    const loaded = this.identities.load(row.id);
-    return {
-      rowId: row.id,
-      objectType: row.objectType,
-      objectId: row.objectId,
-      profile: { properties: JSON.parse(row.properties) as JsonObject, identities: loaded.identities },
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      identityRows: loaded.rowIds,
     };
   }
 }

@@ -5,5 +5,3 @@ import { ApiError } from '../api/errors.js';
 export const userNotFound = (distinctId: string) => new ApiError(404, `user [distinct_id: '${distinctId}'] not found`);
 
 export const mergeSourceNotFound = (distinctId: string) => new ApiError(404, `from_user_id: [distinct_id: '${distinctId}'] not found`);
-
-export const emptyEdit = () => new ApiError(400, 'Request body must not be empty: send {"operations": [ ... ]}');

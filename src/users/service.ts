@@ -2,22 +2,14 @@ import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { inTransaction } from '../db/transaction.js';
-import {
-  applyOperations,
-  applyUpsert,
-  canonicalKey,
-  mergeProfiles,
-  newProfile,
-  setIdentityStatus,
-  validateDistinctId,
-} from '../engine/index.js';
-import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus, Profile } from '../engine/types.js';
+import { applyOperations, canonicalKey, mergeProfiles, setIdentityStatus, validateDistinctId } from '../engine/index.js';
+import type { Channel, EngineResult, IdentityStatus, JsonObject, PermaStatus } from '../engine/types.js';
 import { ApiError, badRequest } from '../api/errors.js';
-import { emptyEdit, mergeSourceNotFound, userNotFound } from './errors.js';
+import { mergeSourceNotFound, userNotFound } from './errors.js';
 import { cursorPage, type CursorPage } from '../api/cursor.js';
 import type { PageRequest } from '../api/paging.js';
 import type { Workspace } from '../workspaces/registry.js';
-import { inboxValue } from './inbox.js';
+import { operationsOf, ProfileWriter } from '../profiles/edit.js';
 import { UserStore, type StoredUser } from './store.js';
 import { userSummaryToWire, userToWire, type UserWire } from './wire.js';
 
@@ -35,7 +27,8 @@ export interface UserRelations {
 
 /** The user operations of the API, each one atomic (one transaction). */
 export class UserService {
-  readonly store: UserStore;
+  private readonly store: UserStore;
+  private readonly writer: ProfileWriter<string, StoredUser>;
   private readonly relations: UserRelations[] = [];
 
   constructor(
@@ -43,6 +36,7 @@ export class UserService {
     private readonly clock: Clock,
   ) {
     this.store = new UserStore(db);
+    this.writer = new ProfileWriter(this.store, (distinctId) => distinctId);
   }
 
   addRelations(relations: UserRelations): void {
@@ -70,36 +64,25 @@ export class UserService {
     return userToWire(user);
   }
 
+  /** Whether the user exists; for domains that answer 404 for an unknown user. */
+  exists(ws: Workspace, distinctId: string): boolean {
+    return this.store.exists(ws.dataKey, distinctId);
+  }
+
   /** `POST /v1/user/{id}/`: creates or updates. */
   upsert(ws: Workspace, distinctId: string, body: unknown): UserWire {
     checkedId(distinctId);
-    return this.transaction(() => {
-      const now = this.now();
-      const before = this.store.find(ws.dataKey, distinctId);
-      const start = before?.profile ?? this.newUserProfile(ws, distinctId, now);
-      const result = applyUpsert(start, body ?? {}, { now });
-      return userToWire(this.saveResult(ws, distinctId, before, result, now));
-    });
+    return this.transaction(() => userToWire(this.writer.upsert(ws, distinctId, body, this.now())));
   }
 
   /** `PATCH /v1/user/{id}/`: applies `operations` to an existing user, all or nothing. */
   edit(ws: Workspace, distinctId: string, body: unknown): UserWire {
     checkedId(distinctId);
-    const operations = (body as { operations?: unknown } | undefined)?.operations;
-    if (
-      body === undefined ||
-      body === null ||
-      operations === undefined ||
-      operations === null ||
-      (Array.isArray(operations) && operations.length === 0)
-    ) {
-      throw emptyEdit();
-    }
+    const operations = operationsOf(body);
     return this.transaction(() => {
       const before = this.store.find(ws.dataKey, distinctId);
       if (!before) throw userNotFound(distinctId);
-      const now = this.now();
-      return userToWire(this.saveResult(ws, distinctId, before, applyOperations(before.profile, operations, { now }), now));
+      return userToWire(this.writer.edit(ws, distinctId, before, operations, this.now()));
     });
   }
 
@@ -111,7 +94,7 @@ export class UserService {
     return this.transaction(() => {
       const now = this.now();
       const before = this.store.find(ws.dataKey, distinctId);
-      const result = applyOperations(before?.profile ?? this.newUserProfile(ws, distinctId, now), operations, { now });
+      const result = applyOperations(before?.profile ?? this.writer.newProfile(ws, distinctId, now), operations, { now });
       if (result.ok) this.store.save(ws.dataKey, distinctId, before, result.profile, now);
       return result;
     });
@@ -175,15 +158,6 @@ export class UserService {
 
   list(ws: Workspace, req: PageRequest): CursorPage<ReturnType<typeof userSummaryToWire>> {
     return cursorPage(USER_CURSOR, this.store.count(ws.dataKey), req, this.store.page(ws.dataKey, req), userSummaryToWire);
-  }
-
-  newUserProfile(ws: Workspace, distinctId: string, now: string): Profile {
-    return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, distinctId) : null);
-  }
-
-  private saveResult(ws: Workspace, distinctId: string, before: StoredUser | undefined, result: EngineResult, now: string): StoredUser {
-    if (!result.ok) throw badRequest(result.error.message, { path: result.error.path });
-    return this.store.save(ws.dataKey, distinctId, before, result.profile, now);
   }
 }
 

@@ -1,19 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
-import { IdentityRepo, USER_IDENTITIES, type LoadedIdentities } from '../db/identityRepo.js';
+import { ProfileRepo, USER_PROFILES, type StoredProfile } from '../profiles/store.js';
 import { keysetPage } from '../db/keyset.js';
-import type { JsonObject, Profile } from '../engine/types.js';
+import type { Profile } from '../engine/types.js';
 import type { KeysetPage, PageRequest } from '../api/paging.js';
 
 /** A user as read from the database. */
-export interface StoredUser {
-  rowId: number;
+export interface StoredUser extends StoredProfile {
   distinctId: string;
-  profile: Profile;
-  createdAt: string;
-  updatedAt: string;
-  /** Identity row ids by `channel + key`, so a save touches only what changed. */
-  identityRows: LoadedIdentities['rowIds'];
 }
 
 export interface UserSummaryRow {
@@ -24,14 +18,6 @@ export interface UserSummaryRow {
   updatedAt: string;
 }
 
-interface UserRow {
-  id: number;
-  distinct_id: string;
-  properties: string;
-  created_at: string;
-  updated_at: string;
-}
-
 const SUMMARY = 'id, distinct_id as distinctId, properties, created_at as createdAt, updated_at as updatedAt';
 
 /**
@@ -40,12 +26,8 @@ const SUMMARY = 'id, distinct_id as distinctId, properties, created_at as create
  * schema in src/db/schema.ts defines the tables and migrations).
  */
 export class UserStore {
-  private readonly identities: IdentityRepo;
+  private readonly profiles: ProfileRepo;
   private readonly s: {
-    find: Database.Statement<[string, string], UserRow>;
-    insert: Database.Statement<[string, string, string, string, string]>;
-    update: Database.Statement<[string, string, number]>;
-    delete: Database.Statement<[string, string]>;
     count: Database.Statement<[string], { n: number }>;
     older: Database.Statement<[string, number, number], UserSummaryRow>;
     newer: Database.Statement<[string, number, number], UserSummaryRow>;
@@ -53,12 +35,8 @@ export class UserStore {
 
   constructor(db: Db) {
     const c = db.$client;
-    this.identities = new IdentityRepo(c, USER_IDENTITIES);
+    this.profiles = new ProfileRepo(c, USER_PROFILES);
     this.s = {
-      find: c.prepare('select id, distinct_id, properties, created_at, updated_at from users where workspace = ? and distinct_id = ?'),
-      insert: c.prepare('insert into users (workspace, distinct_id, properties, created_at, updated_at) values (?, ?, ?, ?, ?)'),
-      update: c.prepare('update users set properties = ?, updated_at = ? where id = ?'),
-      delete: c.prepare('delete from users where workspace = ? and distinct_id = ?'),
       count: c.prepare('select n from user_counts where workspace = ?'),
       older: c.prepare(`select ${SUMMARY} from users where workspace = ? and id < ? order by id desc limit ?`),
       newer: c.prepare(`select ${SUMMARY} from users where workspace = ? and id > ? order by id asc limit ?`),
@@ -66,43 +44,22 @@ export class UserStore {
   }
 
   find(workspace: string, distinctId: string): StoredUser | undefined {
-    const row = this.s.find.get(workspace, distinctId);
-    if (!row) return undefined;
-    const loaded = this.identities.load(row.id);
-    return {
-      rowId: row.id,
-      distinctId: row.distinct_id,
-      profile: { properties: JSON.parse(row.properties) as JsonObject, identities: loaded.identities },
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      identityRows: loaded.rowIds,
-    };
+    const found = this.profiles.find(workspace, [distinctId]);
+    return found && { ...found, distinctId };
+  }
+
+  exists(workspace: string, distinctId: string): boolean {
+    return this.profiles.exists(workspace, [distinctId]);
   }
 
   /** Inserts or updates the user so that it holds `profile`; returns the stored result. */
   save(workspace: string, distinctId: string, before: StoredUser | undefined, profile: Profile, now: string): StoredUser {
-    const properties = JSON.stringify(profile.properties);
-    let rowId: number;
-    let createdAt: string;
-    if (before) {
-      rowId = before.rowId;
-      createdAt = before.createdAt;
-      this.s.update.run(properties, now, rowId);
-    } else {
-      createdAt = now;
-      rowId = Number(this.s.insert.run(workspace, distinctId, properties, now, now).lastInsertRowid);
-    }
-    const identityRows = this.identities.save(
-      rowId,
-      before && { identities: before.profile.identities, rowIds: before.identityRows },
-      profile.identities,
-    );
-    return { rowId, distinctId, profile, createdAt, updatedAt: now, identityRows };
+    return { ...this.profiles.save(workspace, [distinctId], before, profile, now), distinctId };
   }
 
   /** Deletes the user and (by cascade) its identities. */
   delete(workspace: string, distinctId: string): boolean {
-    return this.s.delete.run(workspace, distinctId).changes > 0;
+    return this.profiles.delete(workspace, [distinctId]);
   }
 
   count(workspace: string): number {

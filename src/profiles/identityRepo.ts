@@ -7,9 +7,6 @@ export interface IdentityTable {
   ownerColumn: 'user_id' | 'object_pk';
 }
 
-export const USER_IDENTITIES: IdentityTable = { table: 'identities', ownerColumn: 'user_id' };
-export const OBJECT_IDENTITIES: IdentityTable = { table: 'object_identities', ownerColumn: 'object_pk' };
-
 interface IdentityRow {
   id: number;
   channel: string;
