@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import { ApiError, badRequest } from '../api/errors.js';
 import type { WorkspaceService } from '../workspaces/service.js';
-import { exportSnapshot, importWorkspace, snapshotSchema, SnapshotError, type Snapshot } from './snapshot.js';
+import { exportSnapshot, importWorkspace, snapshotSchema, type Snapshot } from './snapshot.js';
 
 /** Export and import of whole workspaces, for the control plane and the start-up seed. */
 export class SnapshotService {
@@ -13,7 +13,7 @@ export class SnapshotService {
 
   export(workspaceName?: string): Snapshot {
     const list = workspaceName === undefined ? this.workspaces.list() : [this.workspaces.get(workspaceName)];
-    return exportSnapshot(this.db.$client, list);
+    return exportSnapshot(this.db, list);
   }
 
   /** Replaces each listed workspace's data with the snapshot's; workspaces it names that don't exist are created. */
@@ -28,9 +28,8 @@ export class SnapshotService {
     if (new Set(names).size !== names.length) throw badRequest('not a valid snapshot: a workspace appears twice');
     const byName = new Map(snap.workspaces.map((w) => [w.name, w]));
     try {
-      this.workspaces.replaceData(names, (name, dataKey) => importWorkspace(this.db.$client, dataKey, byName.get(name)!));
+      this.workspaces.replaceData(names, (name, dataKey) => importWorkspace(this.db, dataKey, byName.get(name)!));
     } catch (err) {
-      if (err instanceof SnapshotError) throw badRequest(`not a valid snapshot: ${err.message}`);
       if (err instanceof ApiError) throw err;
       if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
         throw badRequest('not a valid snapshot: it holds the same user, list, member, object, identity or subscription twice');

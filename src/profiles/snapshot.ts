@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { canonicalKey } from '../engine/index.js';
+import { CHANNELS, type JsonObject } from '../engine/types.js';
+
+/** Snapshot parts users and objects share: timestamps and channel identities. */
+
+export const snapshotTimestamp = z.string().min(1);
+
+export const identitySnapshotSchema = z.object({
+  channel: z.enum(CHANNELS),
+  value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  id_provider: z.string().nullable(),
+  status: z.enum(['active', 'inactive']),
+  perma_status: z.enum(['active', 'disabled']),
+  meta: z.record(z.string(), z.unknown()),
+  created_at: snapshotTimestamp,
+  updated_at: snapshotTimestamp,
+});
+export type IdentitySnapshot = z.infer<typeof identitySnapshotSchema>;
+
+/** An identity row of either identity table, as drizzle reads it (owner column aside). */
+export interface IdentityRecord {
+  channel: string;
+  valueKey: string;
+  value: string;
+  idProvider: string | null;
+  status: 'active' | 'inactive';
+  permaStatus: 'active' | 'disabled';
+  meta: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function identityToSnapshot(row: IdentityRecord): IdentitySnapshot {
+  return {
+    channel: row.channel as IdentitySnapshot['channel'],
+    value: JSON.parse(row.value) as string | Record<string, unknown>,
+    id_provider: row.idProvider,
+    status: row.status,
+    perma_status: row.permaStatus,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export function identityFromSnapshot(i: IdentitySnapshot): IdentityRecord {
+  return {
+    channel: i.channel,
+    // The key is derived, never taken from the document, so equality stays what the engine says it is.
+    valueKey: canonicalKey(i.value as string | JsonObject),
+    value: JSON.stringify(i.value),
+    idProvider: i.id_provider,
+    status: i.status,
+    permaStatus: i.perma_status,
+    meta: JSON.stringify(i.meta),
+    createdAt: i.created_at,
+    updatedAt: i.updated_at,
+  };
+}
+
+/** Groups rows by owner, keeping their order. */
+export function byOwner<R>(rows: readonly R[], ownerOf: (row: R) => number): Map<number, R[]> {
+  const grouped = new Map<number, R[]>();
+  for (const row of rows) {
+    const owner = ownerOf(row);
+    const list = grouped.get(owner);
+    if (list) list.push(row);
+    else grouped.set(owner, [row]);
+  }
+  return grouped;
+}
+
+/** Rows per multi-row insert, well below SQLite's limit on bound parameters. */
+export const INSERT_CHUNK = 500;
+
+export function chunks<T>(items: readonly T[], size = INSERT_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
