@@ -1,24 +1,34 @@
 import type Database from 'better-sqlite3';
+import { is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema.js';
 
-/** Tables whose rows carry a `workspace` column (a workspace's data key). Children of these go by cascade. */
-export const WORKSPACE_TABLES = ['subscriptions', 'list_members', 'lists', 'objects', 'users', 'track_events', 'event_failures'] as const;
+/** The tables of the drizzle schema, read from it so that a table added later is covered here without a list to keep. */
+const TABLES = (Object.values(schema) as unknown[])
+  .filter((value): value is SQLiteTable => is(value, SQLiteTable))
+  .map((table) => getTableConfig(table));
 
-/** Every data table, children first, for wiping everything. */
-const ALL_DATA_TABLES = [
-  'identities',
-  'object_identities',
-  'subscriptions',
-  'list_version_members',
-  'list_versions',
-  'list_members',
-  'lists',
-  'objects',
-  'users',
-  'user_counts',
-  'track_events',
-  'event_failures',
-  'retired_data',
-] as const;
+/** `workspaces` holds the workspaces themselves; every other table is data. */
+const ALL_DATA_TABLES = TABLES.map((t) => t.name).filter((name) => name !== 'workspaces');
+
+/**
+ * Tables whose rows carry a `workspace` column (a workspace's data key),
+ * children first so a chunked delete cascades little. Rows of tables without
+ * one (identities, list versions…) hang off these by foreign key and go by cascade.
+ */
+export const WORKSPACE_TABLES = childrenFirst(TABLES.filter((t) => t.columns.some((c) => c.name === 'workspace')));
+
+function childrenFirst(tables: ReturnType<typeof getTableConfig>[]): string[] {
+  const parentsOf = new Map(tables.map((t) => [t.name, t.foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable).name)]));
+  const ordered: string[] = [];
+  const visit = (name: string, path: readonly string[]) => {
+    if (ordered.includes(name) || path.includes(name)) return;
+    for (const [child, parents] of parentsOf) if (parents.includes(name)) visit(child, [...path, name]);
+    ordered.push(name);
+  };
+  for (const t of tables) visit(t.name, []);
+  return ordered;
+}
 
 /**
  * Deletes all data of every workspace. SQLite truncates a table in one step
