@@ -48,51 +48,78 @@ const SUBSCRIBED_TO_SELECT = `
   from subscriptions s
   join objects p on p.id = s.object_pk`;
 
-type Pager<Row> = { older: Database.Statement<unknown[], Row>; newer: Database.Statement<unknown[], Row> };
+/** A keyset listing's two statements: the owner's parameters, then the bound and the row count. */
+type Pager<Owner extends unknown[], Row> = {
+  older: Database.Statement<[...Owner, bound: number, n: number], Row>;
+  newer: Database.Statement<[...Owner, bound: number, n: number], Row>;
+};
 
 /**
  * Subscriptions of users and child objects to objects. Every listing is a
  * keyset over the subscription row id (newest first), on an index that starts
  * with the listing's owner. `ws` arguments are the workspace's data key.
- * Callers hold the transaction.
+ * Statements are prepared once with positional parameters: these run on every
+ * request. Callers hold the transaction.
  */
 export class SubscriptionStore {
-  private readonly sqlite: Database.Database;
-  private readonly s;
-  private readonly subscribers: Pager<SubscriberRow>;
-  private readonly userSubscribedTo: Pager<SubscribedToRow>;
-  private readonly childSubscribedTo: Pager<SubscribedToRow>;
+  private readonly s: {
+    findUser: Database.Statement<[objectPk: number, distinctId: string], { id: number }>;
+    findChild: Database.Statement<[objectPk: number, childPk: number], { id: number }>;
+    insert: Database.Statement<
+      [
+        ws: string,
+        objectPk: number,
+        distinctId: string | null,
+        childPk: number | null,
+        properties: string,
+        createdAt: string,
+        updatedAt: string,
+      ]
+    >;
+    update: Database.Statement<[properties: string | null, now: string, id: number]>;
+    deleteUser: Database.Statement<[objectPk: number, distinctId: string]>;
+    deleteChild: Database.Statement<[objectPk: number, childPk: number]>;
+    deleteAllOfUser: Database.Statement<[ws: string, distinctId: string]>;
+    dropDuplicatesOfSecondary: Database.Statement<[ws: string, secondary: string, ws: string, primary: string]>;
+    moveToPrimary: Database.Statement<[primary: string, ws: string, secondary: string]>;
+    subscriberById: Database.Statement<[id: number], SubscriberRow>;
+    countOfUser: Database.Statement<[ws: string, distinctId: string], { n: number }>;
+    countOfChild: Database.Statement<[childPk: number], { n: number }>;
+  };
+  private readonly subscribers: Pager<[objectPk: number], SubscriberRow>;
+  private readonly userSubscribedTo: Pager<[ws: string, distinctId: string], SubscribedToRow>;
+  private readonly childSubscribedTo: Pager<[childPk: number], SubscribedToRow>;
 
   constructor(db: Db) {
-    this.sqlite = db.$client;
-    const p = <Row = unknown>(text: string) => this.sqlite.prepare<unknown[], Row>(text);
+    const c: Database.Database = db.$client;
     this.s = {
-      findUser: p<{ id: number }>('select id from subscriptions where object_pk = @pk and distinct_id = @distinctId'),
-      findChild: p<{ id: number }>('select id from subscriptions where object_pk = @pk and child_object_pk = @childPk'),
-      insert: p(
+      findUser: c.prepare('select id from subscriptions where object_pk = ? and distinct_id = ?'),
+      findChild: c.prepare('select id from subscriptions where object_pk = ? and child_object_pk = ?'),
+      insert: c.prepare(
         `insert into subscriptions (workspace, object_pk, distinct_id, child_object_pk, properties, created_at, updated_at)
-         values (@ws, @pk, @distinctId, @childPk, @properties, @now, @now)`,
+         values (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      update: p('update subscriptions set properties = coalesce(@properties, properties), updated_at = @now where id = @id'),
-      deleteUser: p('delete from subscriptions where object_pk = @pk and distinct_id = @distinctId'),
-      deleteChild: p('delete from subscriptions where object_pk = @pk and child_object_pk = @childPk'),
-      deleteAllOfUser: p('delete from subscriptions where workspace = @ws and distinct_id = @distinctId'),
-      dropDuplicatesOfSecondary: p(
-        `delete from subscriptions where workspace = @ws and distinct_id = @secondary and object_pk in
-           (select object_pk from subscriptions where workspace = @ws and distinct_id = @primary)`,
+      update: c.prepare('update subscriptions set properties = coalesce(?, properties), updated_at = ? where id = ?'),
+      deleteUser: c.prepare('delete from subscriptions where object_pk = ? and distinct_id = ?'),
+      deleteChild: c.prepare('delete from subscriptions where object_pk = ? and child_object_pk = ?'),
+      deleteAllOfUser: c.prepare('delete from subscriptions where workspace = ? and distinct_id = ?'),
+      dropDuplicatesOfSecondary: c.prepare(
+        `delete from subscriptions where workspace = ? and distinct_id = ? and object_pk in
+           (select object_pk from subscriptions where workspace = ? and distinct_id = ?)`,
       ),
-      moveToPrimary: p('update subscriptions set distinct_id = @primary where workspace = @ws and distinct_id = @secondary'),
-      subscriberById: p<SubscriberRow>(`${SUBSCRIBER_SELECT} where s.id = ?`),
-      countOfUser: p<{ n: number }>('select count(*) as n from subscriptions where workspace = @ws and distinct_id = @distinctId'),
-      countOfChild: p<{ n: number }>('select count(*) as n from subscriptions where child_object_pk = ?'),
+      moveToPrimary: c.prepare('update subscriptions set distinct_id = ? where workspace = ? and distinct_id = ?'),
+      subscriberById: c.prepare(`${SUBSCRIBER_SELECT} where s.id = ?`),
+      countOfUser: c.prepare('select count(*) as n from subscriptions where workspace = ? and distinct_id = ?'),
+      countOfChild: c.prepare('select count(*) as n from subscriptions where child_object_pk = ?'),
     };
-    const pager = <Row>(select: string, owner: string): Pager<Row> => ({
-      older: p<Row>(`${select} where ${owner} and s.id < @bound order by s.id desc limit @n`),
-      newer: p<Row>(`${select} where ${owner} and s.id > @bound order by s.id asc limit @n`),
+    // `owner` is the listing's WHERE terms; its `?`s come first, then the bound and the row count.
+    const pager = <Owner extends unknown[], Row>(select: string, owner: string): Pager<Owner, Row> => ({
+      older: c.prepare(`${select} where ${owner} and s.id < ? order by s.id desc limit ?`),
+      newer: c.prepare(`${select} where ${owner} and s.id > ? order by s.id asc limit ?`),
     });
-    this.subscribers = pager(SUBSCRIBER_SELECT, 's.object_pk = @pk');
-    this.userSubscribedTo = pager(SUBSCRIBED_TO_SELECT, 's.workspace = @ws and s.distinct_id = @distinctId');
-    this.childSubscribedTo = pager(SUBSCRIBED_TO_SELECT, 's.child_object_pk = @childPk');
+    this.subscribers = pager(SUBSCRIBER_SELECT, 's.object_pk = ?');
+    this.userSubscribedTo = pager(SUBSCRIBED_TO_SELECT, 's.workspace = ? and s.distinct_id = ?');
+    this.childSubscribedTo = pager(SUBSCRIBED_TO_SELECT, 's.child_object_pk = ?');
   }
 
   /**
@@ -109,40 +136,33 @@ export class SubscriptionStore {
   ): number {
     const existing =
       subscriber.distinctId !== undefined
-        ? this.s.findUser.get({ pk: objectPk, distinctId: subscriber.distinctId })
-        : this.s.findChild.get({ pk: objectPk, childPk: subscriber.childPk });
+        ? this.s.findUser.get(objectPk, subscriber.distinctId)
+        : this.s.findChild.get(objectPk, subscriber.childPk);
     if (existing) {
-      this.s.update.run({ id: existing.id, properties: properties ?? null, now });
+      this.s.update.run(properties ?? null, now, existing.id);
       return existing.id;
     }
-    const info = this.s.insert.run({
-      ws,
-      pk: objectPk,
-      distinctId: subscriber.distinctId ?? null,
-      childPk: subscriber.childPk ?? null,
-      properties: properties ?? '{}',
-      now,
-    });
+    const info = this.s.insert.run(ws, objectPk, subscriber.distinctId ?? null, subscriber.childPk ?? null, properties ?? '{}', now, now);
     return Number(info.lastInsertRowid);
   }
 
   unsubscribeUser(objectPk: number, distinctId: string): boolean {
-    return this.s.deleteUser.run({ pk: objectPk, distinctId }).changes > 0;
+    return this.s.deleteUser.run(objectPk, distinctId).changes > 0;
   }
 
   unsubscribeChild(objectPk: number, childPk: number): boolean {
-    return this.s.deleteChild.run({ pk: objectPk, childPk }).changes > 0;
+    return this.s.deleteChild.run(objectPk, childPk).changes > 0;
   }
 
   /** Removes every subscription of a user (the user was deleted). */
   deleteAllOfUser(ws: string, distinctId: string): number {
-    return this.s.deleteAllOfUser.run({ ws, distinctId }).changes;
+    return this.s.deleteAllOfUser.run(ws, distinctId).changes;
   }
 
   /** Gives the secondary's subscriptions to the primary; where both subscribe to one object, the primary's stays. */
   moveUser(ws: string, primary: string, secondary: string): void {
-    this.s.dropDuplicatesOfSecondary.run({ ws, primary, secondary });
-    this.s.moveToPrimary.run({ ws, primary, secondary });
+    this.s.dropDuplicatesOfSecondary.run(ws, secondary, ws, primary);
+    this.s.moveToPrimary.run(primary, ws, secondary);
   }
 
   subscriber(id: number): SubscriberRow | undefined {
@@ -150,7 +170,7 @@ export class SubscriptionStore {
   }
 
   countOfUser(ws: string, distinctId: string): number {
-    return this.s.countOfUser.get({ ws, distinctId })?.n ?? 0;
+    return this.s.countOfUser.get(ws, distinctId)?.n ?? 0;
   }
 
   countOfChild(childPk: number): number {
@@ -159,25 +179,29 @@ export class SubscriptionStore {
 
   /** The users and child objects subscribed to an object, newest subscription first. */
   pageSubscribers(objectPk: number, req: PageRequest): KeysetPage<SubscriberRow> {
-    return page(this.subscribers, { pk: objectPk }, req);
+    return page(this.subscribers, [objectPk], req);
   }
 
   /** The objects a user is subscribed to, newest subscription first. */
   pageOfUser(ws: string, distinctId: string, req: PageRequest): KeysetPage<SubscribedToRow> {
-    return page(this.userSubscribedTo, { ws, distinctId }, req);
+    return page(this.userSubscribedTo, [ws, distinctId], req);
   }
 
   /** The objects a child object is subscribed to, newest subscription first. */
   pageOfChild(childPk: number, req: PageRequest): KeysetPage<SubscribedToRow> {
-    return page(this.childSubscribedTo, { childPk }, req);
+    return page(this.childSubscribedTo, [childPk], req);
   }
 }
 
-function page<Row extends { id: number }>(pager: Pager<Row>, owner: Record<string, unknown>, req: PageRequest): KeysetPage<Row> {
+function page<Owner extends unknown[], Row extends { id: number }>(
+  pager: Pager<Owner, Row>,
+  owner: Owner,
+  req: PageRequest,
+): KeysetPage<Row> {
   return keysetPage<Row>(
     {
-      older: (bound, n) => pager.older.all({ ...owner, bound: bound ?? Number.MAX_SAFE_INTEGER, n }),
-      newer: (bound, n) => pager.newer.all({ ...owner, bound, n }),
+      older: (bound, n) => pager.older.all(...owner, bound ?? Number.MAX_SAFE_INTEGER, n),
+      newer: (bound, n) => pager.newer.all(...owner, bound, n),
       idOf: (row) => row.id,
     },
     req,
