@@ -14,22 +14,22 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import pkg from '@suprsend/node-sdk';
 import { buildApp } from '../../src/app.js';
-import { ADMIN_TOKEN, build, signed, testConfig, WS_A, WS_B } from '../helper.js';
+import { adminOk, asConfig, createWorkspace, listAllUsers, rowsWhere, type WireWorkspace } from './fixtures/admin.js';
 import {
   admin,
-  adminOk,
+  ADMIN_TOKEN,
   api,
-  asConfig,
-  createWorkspace,
+  build,
+  expectJson,
   inboxOf,
-  json,
-  listAllUsers,
-  rejectionOf,
-  rowsWhere,
+  signed,
+  testConfig,
   type UserPage,
   type WireUser,
-  type WireWorkspace,
-} from './fixtures/admin.js';
+  WS_A,
+  WS_B,
+} from '../helpers/index.js';
+import { rejectionOf } from '../helpers/sdk.js';
 
 const { Suprsend } = pkg;
 
@@ -54,7 +54,7 @@ t.test('creating a workspace with generated credentials', async (t) => {
   t.not(second.api_keys[0], ws.api_keys[0]);
 
   // The generated credentials work: API key as Bearer, and an SDK signature.
-  const created = json<WireUser>(
+  const created = expectJson<WireUser>(
     t,
     await api(app, 'POST', '/v1/user/u1/', ws.api_keys[0]!, { name: 'One' }),
     201,
@@ -65,15 +65,15 @@ t.test('creating a workspace with generated credentials', async (t) => {
     [{ value: inboxOf('u1', ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }],
     '$inbox made with the generated inbox secret',
   );
-  const got = json<WireUser>(
+  const got = expectJson<WireUser>(
     t,
     await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)),
     200,
     'GET signed with the key and secret',
   );
   t.same(got.properties, { name: 'One' });
-  json(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(second)), 404, 'the other new workspace does not see u1');
-  json(t, await api(app, 'GET', '/v1/user/u1/', WS_A.api_keys[0]!), 404, 'the configured workspace does not see u1');
+  expectJson(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(second)), 404, 'the other new workspace does not see u1');
+  expectJson(t, await api(app, 'GET', '/v1/user/u1/', WS_A.api_keys[0]!), 404, 'the configured workspace does not see u1');
 });
 
 t.test('creating a workspace with chosen credentials; list and get', async (t) => {
@@ -89,7 +89,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   const ws = await createWorkspace(t, app, chosen);
   t.same(ws, { ...chosen, origin: 'runtime' }, 'answers exactly what was chosen');
 
-  const user = json<WireUser>(
+  const user = expectJson<WireUser>(
     t,
     await api(app, 'POST', '/v1/user/u1/', 'suite_1_api_key_b', { $email: ['u1@example.com'] }),
     201,
@@ -126,7 +126,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   t.same(one, { ...chosen, origin: 'runtime' });
   const other = await adminOk<WireWorkspace>(t, app, 'GET', '/_emulator/workspaces/other', undefined, 200);
   t.equal(other.key, WS_B.key);
-  const missing = json<{ code: number; message: string }>(
+  const missing = expectJson<{ code: number; message: string }>(
     t,
     await admin(app, 'GET', '/_emulator/workspaces/nope'),
     404,
@@ -150,7 +150,7 @@ t.test('conflicts and bad input when creating', async (t) => {
   ];
   for (const [what, body] of conflicts) {
     const res = await admin(app, 'POST', '/_emulator/workspaces', body);
-    const err = json<{ code: number; message: string }>(t, res, 409, what);
+    const err = expectJson<{ code: number; message: string }>(t, res, 409, what);
     t.equal(err.code, 409, `${what}: code 409`);
   }
 
@@ -163,7 +163,7 @@ t.test('conflicts and bad input when creating', async (t) => {
     ['a JSON array', [1, 2]],
   ];
   for (const [what, body] of bad) {
-    const err = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
+    const err = expectJson<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
     t.ok(err.message.length > 0, `${what}: a message`);
   }
@@ -176,14 +176,14 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   const ws = await createWorkspace(t, app, { name: 'doomed' });
   const key = ws.api_keys[0]!;
   for (const id of ['d1', 'd2', 'd3'])
-    json(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
-  json(
+    expectJson(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
+  expectJson(
     t,
     await api(app, 'POST', '/event/', key, [{ distinct_id: 'd1', event: 'Bought', properties: { n: 1 } }, { bogus: true }]),
     202,
     'an event and a failed record',
   );
-  json(t, await api(app, 'POST', '/v1/user/keep/', WS_A.api_keys[0]!, { name: 'keep' }), 201, 'data in a configured workspace');
+  expectJson(t, await api(app, 'POST', '/v1/user/keep/', WS_A.api_keys[0]!, { name: 'keep' }), 201, 'data in a configured workspace');
   const dataKey = app.emulator.workspaces.get('doomed').dataKey;
   t.equal(rowsWhere(app, 'users', 'workspace', dataKey), 3, 'three users stored');
 
@@ -191,16 +191,16 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   t.equal(res.statusCode, 204, 'drop answers 204');
   t.equal(res.body, '', 'with no body');
 
-  json(t, await admin(app, 'GET', '/_emulator/workspaces/doomed'), 404, 'GET after drop');
+  expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/doomed'), 404, 'GET after drop');
   const list = await adminOk<{ workspaces: WireWorkspace[] }>(t, app, 'GET', '/_emulator/workspaces', undefined, 200);
   t.same(
     list.workspaces.map((w) => w.name),
     ['default', 'other'],
     'no longer listed',
   );
-  json(t, await api(app, 'GET', '/v1/user/d1/', key), 401, 'its API key is refused');
-  json(t, await signed(app, 'GET', '/v1/user/d1/', undefined, asConfig(ws)), 401, 'its signature is refused');
-  json(t, await admin(app, 'DELETE', '/_emulator/workspaces/doomed'), 404, 'dropping it again');
+  expectJson(t, await api(app, 'GET', '/v1/user/d1/', key), 401, 'its API key is refused');
+  expectJson(t, await signed(app, 'GET', '/v1/user/d1/', undefined, asConfig(ws)), 401, 'its signature is refused');
+  expectJson(t, await admin(app, 'DELETE', '/_emulator/workspaces/doomed'), 404, 'dropping it again');
 
   app.emulator.workspaces.drainGc();
   for (const table of ['users', 'track_events', 'event_failures']) {
@@ -217,14 +217,14 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   const again = await createWorkspace(t, app, { name: 'doomed' });
   const listing = await listAllUsers(app, again.api_keys[0]!);
   t.same(listing, { count: 0, ids: [] }, 'the name comes back empty');
-  json(t, await api(app, 'GET', '/v1/user/keep/', WS_A.api_keys[0]!), 200, 'other workspaces keep their data');
+  expectJson(t, await api(app, 'GET', '/v1/user/keep/', WS_A.api_keys[0]!), 200, 'other workspaces keep their data');
 });
 
 t.test('configured workspaces cannot be dropped', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
+  expectJson(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
   for (const name of ['default', 'other']) {
-    const err = json<{ code: number; message: string }>(
+    const err = expectJson<{ code: number; message: string }>(
       t,
       await admin(app, 'DELETE', `/_emulator/workspaces/${name}`),
       409,
@@ -232,8 +232,8 @@ t.test('configured workspaces cannot be dropped', async (t) => {
     );
     t.match(err.message, /configuration/, 'says why');
   }
-  json(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
-  json(t, await api(app, 'GET', '/v1/user/a1/', WS_A.api_keys[0]!), 200, 'its data and credentials too');
+  expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
+  expectJson(t, await api(app, 'GET', '/v1/user/a1/', WS_A.api_keys[0]!), 200, 'its data and credentials too');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -370,15 +370,15 @@ t.test('a created workspace survives a restart on a file database', async (t) =>
   const first = await buildApp(config);
   const ws = await createWorkspace(t, first, { name: 'persisted' });
   const resetMe = await createWorkspace(t, first, { name: 'reset-me' });
-  json(
+  expectJson(
     t,
     await api(first, 'POST', '/v1/user/p1/', ws.api_keys[0]!, { name: 'P1', $email: ['p1@example.com'] }),
     201,
     'user in the new workspace',
   );
-  json(t, await api(first, 'POST', '/v1/user/r1/', resetMe.api_keys[0]!, { name: 'R1' }), 201, 'user in the other new workspace');
-  json(t, await admin(first, 'POST', '/_emulator/workspaces/reset-me/reset'), 204, 'reset it');
-  const p1Before = json<WireUser>(t, await api(first, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'p1 before restart');
+  expectJson(t, await api(first, 'POST', '/v1/user/r1/', resetMe.api_keys[0]!, { name: 'R1' }), 201, 'user in the other new workspace');
+  expectJson(t, await admin(first, 'POST', '/_emulator/workspaces/reset-me/reset'), 204, 'reset it');
+  const p1Before = expectJson<WireUser>(t, await api(first, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'p1 before restart');
   await first.close();
 
   const second = await buildApp(config);
@@ -394,8 +394,8 @@ t.test('a created workspace survives a restart on a file database', async (t) =>
     ws,
     'with the same credentials and origin',
   );
-  const p1After = json<WireUser>(t, await api(second, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'its API key still works');
+  const p1After = expectJson<WireUser>(t, await api(second, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'its API key still works');
   t.same(p1After, p1Before, 'and its data is still there');
-  json(t, await signed(second, 'GET', '/v1/user/p1/', undefined, asConfig(ws)), 200, 'its signature still works');
+  expectJson(t, await signed(second, 'GET', '/v1/user/p1/', undefined, asConfig(ws)), 200, 'its signature still works');
   t.same(await listAllUsers(second, resetMe.api_keys[0]!), { count: 0, ids: [] }, 'a reset workspace stays empty after the restart');
 });

@@ -7,8 +7,8 @@
  */
 
 import t, { type Test } from 'tap';
-import { ADMIN_TOKEN, WS_A, WS_B } from '../helper.js';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { ADMIN_TOKEN, listening, WS_A, WS_B } from '../helpers/index.js';
+import { rejectionOf, sdkFor, Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 

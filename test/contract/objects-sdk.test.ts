@@ -11,8 +11,8 @@
 
 import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { WS_A } from '../helper.js';
-import { listening, rejectionOf, sdkFor, type Suprsend } from '../fixtures/sdk.js';
+import { listening, WS_A } from '../helpers/index.js';
+import { rejectionOf, sdkFor, type Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 

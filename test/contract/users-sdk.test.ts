@@ -11,8 +11,8 @@
 
 import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { WS_A, WS_B } from '../helper.js';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { listening, WS_A, WS_B } from '../helpers/index.js';
+import { rejectionOf, sdkFor, Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 type UserEdit = ReturnType<Client['users']['get_edit_instance']>;

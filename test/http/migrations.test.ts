@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { MIGRATIONS_DIR, openDatabase } from '../../src/db/open.js';
-import { build, bearer } from '../helper.js';
+import { bearer, build } from '../helpers/index.js';
 
 interface Journal {
   entries: { tag: string }[];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { bearer, testConfig, WS_B } from '../helper.js';
+import { bearer, testConfig, WS_B } from '../helpers/index.js';
 
 /** Builds an app on the given database file; the caller closes it. */
 async function open(databasePath: string): Promise<FastifyInstance> {

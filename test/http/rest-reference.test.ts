@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import t, { type Test } from 'tap';
-import { bearer, build } from '../helper.js';
-import { expectApiError, expectJson } from '../fixtures/http.js';
+import { bearer, build, expectApiError, expectJson } from '../helpers/index.js';
 
 /** SuprSend's published request examples and response schemas (see the file's "source"). */
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/suprsend-user-schemas.json', import.meta.url), 'utf8')) as {

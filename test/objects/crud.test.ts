@@ -4,21 +4,8 @@
  * 3–7 and 11), not from the server's own output.
  */
 import t from 'tap';
-import { build, signed, WS_A, WS_B } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
-import {
-  call,
-  fixture,
-  inboxOf,
-  matchesSchemas,
-  objectInbox,
-  ok,
-  plainKeys,
-  schemaErrors,
-  strict,
-  TIMESTAMP,
-  upstream,
-} from './fixtures/helpers.js';
+import { fixture, matchesSchemas, objectInbox, plainKeys, strict, upstream } from './fixtures/helpers.js';
+import { build, call, expectApiError, inboxOf, ok, schemaErrors, signed, TIMESTAMP, WS_A, WS_B } from '../helpers/index.js';
 
 const OBJECT_KEYS = ['object_type', 'id', 'subscriptions_count', 'properties', 'created_at', 'updated_at'];
 

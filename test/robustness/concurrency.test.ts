@@ -6,8 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t, { type Test as Tap } from 'tap';
 import { buildApp } from '../../src/app.js';
-import { signedHeaders, testConfig, WS_A } from '../helper.js';
 import { mapLimit, send, type Reply } from './fixtures/server.js';
+import { signedHeaders, testConfig, WS_A } from '../helpers/index.js';
 
 const CONNECTIONS = 50;
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { signedHeaders, WS_A } from '../helper.js';
 import { mapLimit, send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { signedHeaders, WS_A } from '../helpers/index.js';
 
 const WRITERS = 20;
 const LOAD_MS = 1500;

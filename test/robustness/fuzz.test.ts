@@ -12,8 +12,8 @@ import t from 'tap';
 import { CHANNELS } from '../../src/engine/types.js';
 import { requestSignature } from '../../src/http/signature.js';
 import { startServer } from '../../src/server.js';
-import { ADMIN_TOKEN, build, testConfig, WS_A, WS_B } from '../helper.js';
-import { errorShapeProblem, send, STACK_PATTERNS } from './fixtures/server.js';
+import { send } from './fixtures/server.js';
+import { ADMIN_TOKEN, build, errorShapeProblem, STACK_PATTERNS, testConfig, WS_A, WS_B } from '../helpers/index.js';
 
 const SEED = 4242;
 const NUM_RUNS = 4000;

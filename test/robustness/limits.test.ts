@@ -10,8 +10,8 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
-import { testConfig, WS_A } from '../helper.js';
-import { errorShapeProblem, send } from './fixtures/server.js';
+import { send } from './fixtures/server.js';
+import { errorShapeProblem, testConfig, WS_A } from '../helpers/index.js';
 
 const BODY_LIMIT = 64 * 1024;
 const AUTH = `Bearer ${WS_A.api_keys[0]}`;

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test as Tap } from 'tap';
-import { ADMIN_TOKEN, signedHeaders, WS_A } from '../helper.js';
-import { errorShapeProblem, send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { ADMIN_TOKEN, errorShapeProblem, signedHeaders, WS_A } from '../helpers/index.js';
 
 const AUTH = `Bearer ${WS_A.api_keys[0]}`;
 const DELAY_MS = 800;
