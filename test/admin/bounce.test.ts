@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { adminOk } from './fixtures/admin.js';
-import { admin, api, build, expectJson, type WireUser, WS_A, WS_B } from '../helpers/index.js';
+import { type ErrorBody, admin, api, build, expectJson, type WireUser, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -155,14 +155,14 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
   const app = await build(t);
   const created = await seed(t, app);
 
-  const ghost = expectJson<{ code: number; message: string }>(
+  const ghost = expectJson<ErrorBody>(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', { ...status('hard_bounce', '$email', 'x@example.com'), distinct_id: 'ghost' }),
     404,
     'unknown user',
   );
   t.same(ghost, { code: 404, message: "user [distinct_id: 'ghost'] not found" });
-  const noIdentity = expectJson<{ code: number; message: string }>(
+  const noIdentity = expectJson<ErrorBody>(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'nobody@example.com')),
     404,
@@ -199,7 +199,7 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
     ['not JSON', '{"distinct_id": '],
   ];
   for (const [what, body] of bad) {
-    const err = expectJson<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/channel-status', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/channel-status', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
   }
   const after = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice after the refused calls');

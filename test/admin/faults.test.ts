@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { adminOk } from './fixtures/admin.js';
-import { admin, api, build, expectJson, WS_A, WS_B } from '../helpers/index.js';
+import { type ErrorBody, admin, api, build, expectJson, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -223,7 +223,7 @@ t.test('bad rules are refused with 400', async (t) => {
     ['not JSON', '{"status": '],
   ];
   for (const [what, body] of bad) {
-    const err = expectJson<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/faults', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/faults', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
   }
   t.same(await rules(t, app), [], 'no rule was added');

@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { adminOk, createWorkspace, listAllUsers, rowsWhere } from './fixtures/admin.js';
 import { richWorkspace, snapshotOf } from './fixtures/snapshot.js';
-import { admin, api, build, expectJson, signed, type WireUser, WS_A, WS_B } from '../helpers/index.js';
+import { type ErrorBody, admin, api, build, expectJson, signed, type WireUser, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -219,12 +219,7 @@ t.test('a large workspace is emptied at once; the background deletion takes the 
 
 t.test('resetting an unknown workspace', async (t) => {
   const app = await build(t);
-  const err = expectJson<{ code: number; message: string }>(
-    t,
-    await admin(app, 'POST', '/_emulator/workspaces/nope/reset'),
-    404,
-    'unknown',
-  );
+  const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/workspaces/nope/reset'), 404, 'unknown');
   t.same(err, { code: 404, message: "workspace 'nope' not found" });
 });
 

@@ -4,15 +4,26 @@
  * JSON); the imported state served by the SuprSend API; bad snapshots refused
  * with nothing changed; a seeded start (SEED_PATH) serving the seeded users.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { adminOk, createWorkspace, type WireWorkspace } from './fixtures/admin.js';
 import { identity, richWorkspace, snapshotOf, T0 } from './fixtures/snapshot.js';
-import { admin, api, build, expectJson, testConfig, type WireUser, WS_A, WS_B } from '../helpers/index.js';
+import {
+  type ErrorBody,
+  tempDir,
+  admin,
+  api,
+  build,
+  expectJson,
+  testConfig,
+  type WireUser,
+  WS_A,
+  WS_B,
+  writeIn,
+} from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -27,12 +38,6 @@ interface SnapshotDoc {
     objects: { object_type: string; id: string; identities: { channel: string }[] }[];
     subscriptions: { object: { object_type: string; id: string }; subscriber: unknown; properties: Record<string, unknown> }[];
   }[];
-}
-
-function tmpDir(t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'emulator-snapshot-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 /** Builds rich state through the SuprSend API and the bounce simulation; returns the draft's version_id. */
@@ -317,12 +322,7 @@ t.test('export of one workspace', async (t) => {
   await adminOk(t, app, 'POST', '/_emulator/snapshot', snapshotOf(richWorkspace('default', 'a'), richWorkspace('other', 'b')), 200);
   const one = await adminOk<SnapshotDoc>(t, app, 'GET', '/_emulator/snapshot?workspace=other', undefined, 200);
   t.same(one, snapshotOf(richWorkspace('other', 'b')), 'only that workspace, exactly as imported');
-  const err = expectJson<{ code: number; message: string }>(
-    t,
-    await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'),
-    404,
-    'unknown workspace',
-  );
+  const err = expectJson<ErrorBody>(t, await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'), 404, 'unknown workspace');
   t.same(err, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -406,7 +406,7 @@ t.test('a bad snapshot is refused with 400 and changes nothing', async (t) => {
   ];
   for (const [what, body, message] of cases) {
     const res = await admin(app, 'POST', '/_emulator/snapshot', JSON.stringify(body));
-    const err = expectJson<{ code: number; message: string }>(t, res, 400, what);
+    const err = expectJson<ErrorBody>(t, res, 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
     t.match(err.message, message, `${what}: the message says what is wrong (${err.message})`);
   }
@@ -469,7 +469,7 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
   const extra = await createWorkspace(t, source, { name: 'extra' });
   const versionId = await buildRichState(t, source, extra.api_keys[0]!);
   const exported = (await admin(source, 'GET', '/_emulator/snapshot')).body;
-  const dir = tmpDir(t);
+  const dir = tempDir(t, 'emulator-snapshot-');
   const seedPath = join(dir, 'seed.json');
   writeFileSync(seedPath, exported);
 
@@ -499,7 +499,7 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
 });
 
 t.test('SEED_PATH on a file database: every start begins from the seed', async (t) => {
-  const dir = tmpDir(t);
+  const dir = tempDir(t, 'emulator-snapshot-');
   const handSeed = join(dir, 'hand.json');
   writeFileSync(handSeed, JSON.stringify(snapshotOf(richWorkspace('default', 'h'))));
   const config = testConfig({ seedPath: handSeed, databasePath: join(dir, 'seeded.db') });
@@ -523,12 +523,8 @@ t.test('SEED_PATH on a file database: every start begins from the seed', async (
 });
 
 t.test('a bad seed file stops the start with a message naming SEED_PATH', async (t) => {
-  const dir = tmpDir(t);
-  const write = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const dir = tempDir(t, 'emulator-snapshot-');
+  const write = (name: string, text: string) => writeIn(dir, name, text);
   const badDoc = richWorkspace('default', 'x');
   badDoc.subscriptions.push({
     object: { object_type: 'teams', id: 'ghost' },

@@ -4,34 +4,28 @@
  * the same time on one listening server, each in its own workspace, through
  * the real Node SDK; a created workspace surviving a restart.
  */
-// axios (inside the SDK) honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
-
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
 import { buildApp } from '../../src/app.js';
 import { adminOk, asConfig, createWorkspace, listAllUsers, rowsWhere, type WireWorkspace } from './fixtures/admin.js';
 import {
+  type ErrorBody,
+  inboxIdentities,
   admin,
-  ADMIN_TOKEN,
+  adminFetch,
   api,
   build,
   expectJson,
-  inboxOf,
+  listening,
   signed,
+  tempDir,
   testConfig,
   type UserPage,
   type WireUser,
   WS_A,
   WS_B,
 } from '../helpers/index.js';
-import { rejectionOf } from '../helpers/sdk.js';
-
-const { Suprsend } = pkg;
+import { rejectionOf, sdkFor } from '../helpers/sdk.js';
 
 t.test('creating a workspace with generated credentials', async (t) => {
   const app = await build(t);
@@ -60,11 +54,7 @@ t.test('creating a workspace with generated credentials', async (t) => {
     201,
     'upsert with the API key',
   );
-  t.same(
-    created.$inbox,
-    [{ value: inboxOf('u1', ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }],
-    '$inbox made with the generated inbox secret',
-  );
+  t.same(created.$inbox, inboxIdentities('u1', ws.inbox_secret), '$inbox made with the generated inbox secret');
   const got = expectJson<WireUser>(
     t,
     await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)),
@@ -126,12 +116,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   t.same(one, { ...chosen, origin: 'runtime' });
   const other = await adminOk<WireWorkspace>(t, app, 'GET', '/_emulator/workspaces/other', undefined, 200);
   t.equal(other.key, WS_B.key);
-  const missing = expectJson<{ code: number; message: string }>(
-    t,
-    await admin(app, 'GET', '/_emulator/workspaces/nope'),
-    404,
-    'unknown workspace',
-  );
+  const missing = expectJson<ErrorBody>(t, await admin(app, 'GET', '/_emulator/workspaces/nope'), 404, 'unknown workspace');
   t.same(missing, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -150,7 +135,7 @@ t.test('conflicts and bad input when creating', async (t) => {
   ];
   for (const [what, body] of conflicts) {
     const res = await admin(app, 'POST', '/_emulator/workspaces', body);
-    const err = expectJson<{ code: number; message: string }>(t, res, 409, what);
+    const err = expectJson<ErrorBody>(t, res, 409, what);
     t.equal(err.code, 409, `${what}: code 409`);
   }
 
@@ -163,7 +148,7 @@ t.test('conflicts and bad input when creating', async (t) => {
     ['a JSON array', [1, 2]],
   ];
   for (const [what, body] of bad) {
-    const err = expectJson<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
     t.ok(err.message.length > 0, `${what}: a message`);
   }
@@ -224,12 +209,7 @@ t.test('configured workspaces cannot be dropped', async (t) => {
   const app = await build(t);
   expectJson(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
   for (const name of ['default', 'other']) {
-    const err = expectJson<{ code: number; message: string }>(
-      t,
-      await admin(app, 'DELETE', `/_emulator/workspaces/${name}`),
-      409,
-      `drop ${name}`,
-    );
+    const err = expectJson<ErrorBody>(t, await admin(app, 'DELETE', `/_emulator/workspaces/${name}`), 409, `drop ${name}`);
     t.match(err.message, /configuration/, 'says why');
   }
   expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
@@ -238,16 +218,6 @@ t.test('configured workspaces cannot be dropped', async (t) => {
 
 // ---------------------------------------------------------------------------------------------
 // Two suites at the same time on one listening server, each in its own workspace.
-
-async function adminFetch<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
 
 interface SuiteResult {
   workspace: string;
@@ -264,7 +234,7 @@ async function runSuite(t: Test, baseUrl: string, tag: string): Promise<SuiteRes
   const created = await adminFetch<WireWorkspace>(baseUrl, 'POST', '/_emulator/workspaces', { name: `suite-${tag}` });
   t.equal(created.status, 201, `${tag}: workspace created`);
   const ws = created.body;
-  const sdk = new Suprsend(ws.key, ws.secret, { base_url: baseUrl });
+  const sdk = sdkFor(baseUrl, ws);
 
   /** All users through the SDK's list, 5 per page, following the `after` cursor. */
   const listAll = async () => {
@@ -317,9 +287,7 @@ async function runSuite(t: Test, baseUrl: string, tag: string): Promise<SuiteRes
 }
 
 t.test('two test suites at the same time on one server, each in its own workspace, do not interfere', async (t) => {
-  const app = await buildApp(testConfig({ validateResponses: false }));
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { baseUrl } = await listening(t, { validateResponses: false });
 
   const [alpha, beta] = await Promise.all([runSuite(t, baseUrl, 'alpha'), runSuite(t, baseUrl, 'beta')]);
   const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`).sort();
@@ -363,8 +331,7 @@ t.test('two test suites at the same time on one server, each in its own workspac
 // ---------------------------------------------------------------------------------------------
 
 t.test('a created workspace survives a restart on a file database', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'emulator-ws-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'emulator-ws-');
   const config = testConfig({ databasePath: join(dir, 'emulator.db') });
 
   const first = await buildApp(config);

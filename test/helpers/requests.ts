@@ -64,6 +64,12 @@ export function signed(
   return app.inject({ method, url, headers: signedHeaders(ws, method, url, payload), ...(payload === undefined ? {} : { payload }) });
 }
 
+/** `signed` as a given workspace, for `call` and `ok`. */
+export const signedAs =
+  (ws: WorkspaceConfig): Send =>
+  (app, method, url, body) =>
+    signed(app, method, url, body, ws);
+
 /** Sends a request with `Authorization: Bearer <api key>` (workspace A's unless told), as the REST reference shows. */
 export function bearer(
   app: FastifyInstance,

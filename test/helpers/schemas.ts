@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { TIMESTAMP } from './formats.js';
 
 /** A JSON data fixture of test/fixtures/ (upstream's captured requests, responses and schemas), parsed. */
 export function loadFixture<T>(file: string): T {
@@ -48,3 +49,6 @@ export const CHANNELS = ['$email', '$sms', '$whatsapp', '$inbox', '$webpush', '$
 export const STRICT_CHANNEL_PROPERTIES = Object.fromEntries(
   CHANNELS.map((c) => [c, { type: 'array', minItems: 1, items: STRICT_IDENTITY }]),
 );
+
+/** A SuprSend timestamp as a JSON Schema. */
+export const TIMESTAMP_SCHEMA = { type: 'string', pattern: TIMESTAMP.source };
