@@ -1,6 +1,7 @@
 /** Reading answers: "assert the status, parse the JSON", call/ok, and SuprSend's error shape. */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
+import type { ErrorBody } from '../../src/api/errors.js';
 import { bearer, type Method, type Send } from './requests.js';
 
 /**
@@ -64,13 +65,8 @@ export const STACK_PATTERNS: readonly RegExp[] = [
 /** The first stack-frame pattern `body` matches, if any. */
 export const stackFrameIn = (body: string): RegExp | undefined => STACK_PATTERNS.find((p) => p.test(body));
 
-export interface ErrorBody {
-  code: number;
-  message: string;
-  error_code?: string;
-  type?: string;
-  detail?: unknown;
-}
+/** SuprSend's error body, as the server types it. */
+export type { ErrorBody };
 
 /**
  * Asserts SuprSend's error form: the given status, a JSON content type, a JSON
