@@ -3,7 +3,7 @@
 // when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { buildApp } from '../src/app.js';
-import { testConfig } from '../test/helper.js';
+import { testConfig } from '../test/helpers/config.js';
 
 export async function generateOpenApi(): Promise<string> {
   const app = await buildApp(testConfig({ validateResponses: false }));

@@ -5,8 +5,8 @@
  */
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { ADMIN_TOKEN, build, signedHeaders, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, json, type Method, type WireWorkspace } from './fixtures/admin.js';
+import { adminOk, type WireWorkspace } from './fixtures/admin.js';
+import { admin, ADMIN_TOKEN, api, build, expectJson, type Method, signedHeaders, WS_A, WS_B } from '../helpers/index.js';
 
 /** Every control-plane route, with a body that would succeed given the admin token. */
 const ROUTES: { method: Method; url: string; body?: unknown }[] = [
@@ -76,7 +76,7 @@ async function state(app: FastifyInstance) {
 t.test('every control-plane route answers 401 to anything but the admin token, and changes nothing', async (t) => {
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/workspaces', { name: 'runtime-ws' }, 201);
-  json(
+  expectJson(
     t,
     await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { name: 'Alice', $email: ['alice@example.com'] }),
     201,
@@ -143,7 +143,7 @@ t.test('every control-plane route answers 401 to anything but the admin token, a
 
 t.test('the 401 body names the missing or wrong admin token', async (t) => {
   const app = await build(t);
-  const missing = json<{ code: number; message: string; error_code: string; type: string }>(
+  const missing = expectJson<{ code: number; message: string; error_code: string; type: string }>(
     t,
     await admin(app, 'GET', '/_emulator/status', undefined, null),
     401,
@@ -151,7 +151,7 @@ t.test('the 401 body names the missing or wrong admin token', async (t) => {
   );
   t.match(missing, { code: 401, error_code: 'authentication_failed', type: 'AuthenticationFailed' });
   t.match(missing.message, /EMULATOR_ADMIN_TOKEN/, 'says which token the control plane needs');
-  const wrong = json<{ message: string }>(
+  const wrong = expectJson<{ message: string }>(
     t,
     await admin(app, 'GET', '/_emulator/status', undefined, 'Bearer nope_nope_nope_nope'),
     401,
@@ -164,7 +164,7 @@ t.test('the 401 body names the missing or wrong admin token', async (t) => {
 
 t.test('the admin token opens every control-plane route', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { $email: ['alice@example.com'] }), 201, 'seed alice');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { $email: ['alice@example.com'] }), 201, 'seed alice');
   await adminOk(t, app, 'POST', '/_emulator/workspaces', { name: 'runtime-ws' }, 201);
   const expected: Record<string, number> = {
     'GET /_emulator/workspaces': 200,
@@ -202,7 +202,7 @@ t.test('the admin token opens every control-plane route', async (t) => {
 
 t.test('the admin token does not open the SuprSend API', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { name: 'Alice' }), 201, 'seed alice');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', WS_A.api_keys[0]!, { name: 'Alice' }), 201, 'seed alice');
   const calls: { method: Method; url: string; body?: unknown }[] = [
     { method: 'GET', url: '/v1/user/alice/' },
     { method: 'GET', url: '/v1/user/' },
@@ -232,14 +232,14 @@ t.test('the admin token does not open the SuprSend API', async (t) => {
       t.match(body.message, /^Not Authenticated/, `${label}: SuprSend's message`);
     }
   }
-  const alice = json<{ properties: Record<string, unknown> }>(
+  const alice = expectJson<{ properties: Record<string, unknown> }>(
     t,
     await api(app, 'GET', '/v1/user/alice/', WS_A.api_keys[0]!),
     200,
     'alice still there',
   );
   t.same(alice.properties, { name: 'Alice' }, 'alice unchanged');
-  json(t, await api(app, 'GET', '/v1/user/mallory/', WS_A.api_keys[0]!), 404, 'mallory not created');
+  expectJson(t, await api(app, 'GET', '/v1/user/mallory/', WS_A.api_keys[0]!), 404, 'mallory not created');
 
   // These refused API requests are journalled as failed authentications without a workspace.
   const journal = await adminOk<{ entries: { auth: string; workspace: string | null; status: number }[] }>(

@@ -5,8 +5,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, json, type WireUser } from './fixtures/admin.js';
+import { adminOk } from './fixtures/admin.js';
+import { type ErrorBody, admin, api, build, expectJson, type WireUser, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -14,7 +14,7 @@ const slack = { email: 'alice@example.com', access_token: 'xoxb-alice' };
 const webpush = { endpoint: 'https://push.example.com/sub/1', keys: { p256dh: 'p', auth: 'a' } };
 
 async function seed(t: Test, app: FastifyInstance): Promise<WireUser> {
-  return json<WireUser>(
+  return expectJson<WireUser>(
     t,
     await api(app, 'POST', '/v1/user/alice/', A, {
       name: 'Alice',
@@ -57,7 +57,7 @@ t.test('hard bounce, soft bounce and reactivate, as the user API shows them', as
   t.same(hard.$email, expectedEmail, 'hard bounce: inactive and perma_status disabled on that identity only');
   t.equal(hard.updated_at, '2025-01-01T00:01:00.000000+00:00', 'updated_at moves to now');
   t.equal(hard.created_at, created.created_at, 'created_at stays');
-  const got = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'GET after the hard bounce');
+  const got = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'GET after the hard bounce');
   t.same(got, hard, 'GET shows what the bounce answered');
   t.same(got.$sms, created.$sms, 'other channels untouched');
   t.same(got.$slack, created.$slack);
@@ -137,7 +137,7 @@ t.test('object-valued identities match structurally; the workspace is chosen by 
   );
 
   // The same distinct_id in workspace "other".
-  json(t, await api(app, 'POST', '/v1/user/alice/', B, { $email: ['alice@example.com'] }), 201, 'alice in B');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', B, { $email: ['alice@example.com'] }), 201, 'alice in B');
   const inB = await adminOk<WireUser>(
     t,
     app,
@@ -147,7 +147,7 @@ t.test('object-valued identities match structurally; the workspace is chosen by 
     200,
   );
   t.same(inB.$email, [{ value: 'alice@example.com', status: 'inactive', perma_status: 'disabled' }], 'bounced in B');
-  const inA = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice in A');
+  const inA = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice in A');
   t.same(inA.$email?.[0], { value: 'alice@example.com', status: 'active', perma_status: 'active' }, 'A is untouched');
 });
 
@@ -155,14 +155,14 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
   const app = await build(t);
   const created = await seed(t, app);
 
-  const ghost = json<{ code: number; message: string }>(
+  const ghost = expectJson<ErrorBody>(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', { ...status('hard_bounce', '$email', 'x@example.com'), distinct_id: 'ghost' }),
     404,
     'unknown user',
   );
   t.same(ghost, { code: 404, message: "user [distinct_id: 'ghost'] not found" });
-  const noIdentity = json<{ code: number; message: string }>(
+  const noIdentity = expectJson<ErrorBody>(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'nobody@example.com')),
     404,
@@ -170,19 +170,19 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
   );
   t.equal(noIdentity.code, 404);
   t.ok(noIdentity.message.length > 0, `a message (${noIdentity.message})`);
-  json(
+  expectJson(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$sms', 'alice@example.com')),
     404,
     'a value on another channel',
   );
-  json(
+  expectJson(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'nope' })),
     404,
     'unknown workspace',
   );
-  json(
+  expectJson(
     t,
     await admin(app, 'POST', '/_emulator/channel-status', status('hard_bounce', '$email', 'alice@example.com', { workspace: 'other' })),
     404,
@@ -199,9 +199,9 @@ t.test('unknown users, identities and workspaces; bad input', async (t) => {
     ['not JSON', '{"distinct_id": '],
   ];
   for (const [what, body] of bad) {
-    const err = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/channel-status', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/channel-status', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
   }
-  const after = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice after the refused calls');
+  const after = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'alice after the refused calls');
   t.same(after, created, 'nothing changed');
 });

@@ -5,8 +5,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, json } from './fixtures/admin.js';
+import { adminOk } from './fixtures/admin.js';
+import { type ErrorBody, admin, api, build, expectJson, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -41,7 +41,7 @@ t.test('the fault routes answer according to their declared response schemas', a
 
 t.test('a count-limited rule answers the chosen status, then expires', async (t) => {
   const app = await build(t, NO_RESPONSE_VALIDATION);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { name: 'Alice' }), 201, 'seed');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { name: 'Alice' }), 201, 'seed');
   const rule = await adminOk<Rule>(t, app, 'POST', '/_emulator/faults', { method: 'get', path: '/v1/user/*/', status: 503, count: 2 }, 201);
   t.match(rule.id, /^\S+$/, 'the rule has an id');
   t.same(
@@ -53,8 +53,8 @@ t.test('a count-limited rule answers the chosen status, then expires', async (t)
   const status = await adminOk<{ fault_rules: number }>(t, app, 'GET', '/_emulator/status', undefined, 200);
   t.equal(status.fault_rules, 1, 'status counts it');
 
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { name: 'Alice 2' }), 201, 'another method is not hit');
-  json(t, await api(app, 'GET', '/v1/user/alice/merge/', A), 405, 'a deeper path is not hit by "*"');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { name: 'Alice 2' }), 201, 'another method is not hit');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/merge/', A), 405, 'a deeper path is not hit by "*"');
   for (const n of [1, 2]) {
     const res = await api(app, 'GET', '/v1/user/alice/', A);
     t.equal(res.statusCode, 503, `hit ${n}: 503`);
@@ -70,9 +70,9 @@ t.test('a count-limited rule answers the chosen status, then expires', async (t)
       );
   }
   t.same(await rules(t, app), [], 'the rule expired after 2 hits');
-  const ok = json<{ properties: unknown }>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the third request is served');
+  const ok = expectJson<{ properties: unknown }>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the third request is served');
   t.same(ok.properties, { name: 'Alice 2' });
-  json(t, await api(app, 'GET', '/v1/user/alice', A), 200, 'and the path without its slash too');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice', A), 200, 'and the path without its slash too');
 
   const journal = await adminOk<{ entries: { status: number; error: string | null }[] }>(
     t,
@@ -91,17 +91,17 @@ t.test('a count-limited rule answers the chosen status, then expires', async (t)
 
 t.test('path patterns, workspace scope, first rule wins, custom body', async (t) => {
   const app = await build(t, NO_RESPONSE_VALIDATION);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'alice in A');
-  json(t, await api(app, 'POST', '/v1/user/alice/', B, {}), 201, 'alice in B');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'alice in A');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', B, {}), 201, 'alice in B');
 
   const scoped = await adminOk<Rule>(t, app, 'POST', '/_emulator/faults', { workspace: 'other', path: '/v1/user/**', status: 500 }, 201);
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'workspace "default" is not hit');
-  json(t, await api(app, 'GET', '/v1/user/alice/', B), 500, 'workspace "other" is hit');
-  json(t, await api(app, 'GET', '/v1/user/alice/subscribed_to/list/', B), 500, '"**" matches across segments');
-  json(t, await api(app, 'POST', '/event/', B, { distinct_id: 'x', event: 'E', properties: {} }), 202, 'other paths are not hit');
-  json(t, await admin(app, 'POST', '/_emulator/faults', { workspace: 'nope', status: 500 }), 404, 'a rule for an unknown workspace');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'workspace "default" is not hit');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', B), 500, 'workspace "other" is hit');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/subscribed_to/list/', B), 500, '"**" matches across segments');
+  expectJson(t, await api(app, 'POST', '/event/', B, { distinct_id: 'x', event: 'E', properties: {} }), 202, 'other paths are not hit');
+  expectJson(t, await admin(app, 'POST', '/_emulator/faults', { workspace: 'nope', status: 500 }), 404, 'a rule for an unknown workspace');
   t.equal(scoped.hits, 0);
-  json(t, await admin(app, 'DELETE', `/_emulator/faults/${scoped.id}`), 204, 'delete it');
+  expectJson(t, await admin(app, 'DELETE', `/_emulator/faults/${scoped.id}`), 204, 'delete it');
 
   await adminOk(
     t,
@@ -115,23 +115,23 @@ t.test('path patterns, workspace scope, first rule wins, custom body', async (t)
   const first = await api(app, 'GET', '/v1/user/alice/', A);
   t.equal(first.statusCode, 429, 'the first matching rule decides');
   t.same(JSON.parse(first.body), { code: 429, message: 'slow down' }, 'with the chosen body');
-  json(t, await api(app, 'GET', '/v1/user/bob/', A), 500, 'the second rule for other users');
+  expectJson(t, await api(app, 'GET', '/v1/user/bob/', A), 500, 'the second rule for other users');
 
   // Faults never touch the control plane or the health check.
   await adminOk(t, app, 'POST', '/_emulator/faults', { path: '/**', status: 502 }, 201);
-  json(t, await api(app, 'GET', '/v1/subscriber_list/', A), 502, 'a catch-all rule hits the API');
+  expectJson(t, await api(app, 'GET', '/v1/subscriber_list/', A), 502, 'a catch-all rule hits the API');
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'but not /healthz');
   t.equal((await rules(t, app)).length, 3, 'nor the control plane');
 
-  json(t, await admin(app, 'DELETE', '/_emulator/faults'), 204, 'delete all');
+  expectJson(t, await admin(app, 'DELETE', '/_emulator/faults'), 204, 'delete all');
   t.same(await rules(t, app), []);
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'served again');
-  json(t, await admin(app, 'DELETE', '/_emulator/faults/fault_missing'), 404, 'deleting an unknown rule');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'served again');
+  expectJson(t, await admin(app, 'DELETE', '/_emulator/faults/fault_missing'), 404, 'deleting an unknown rule');
 });
 
 t.test('delay_ms delays the answer, alone or with a status', async (t) => {
   const app = await build(t, NO_RESPONSE_VALIDATION);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'seed');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'seed');
   await adminOk(t, app, 'POST', '/_emulator/faults', { method: 'GET', path: '/v1/user/alice/', delay_ms: 150, count: 1 }, 201);
   let start = performance.now();
   const slow = await api(app, 'GET', '/v1/user/alice/', A);
@@ -140,7 +140,7 @@ t.test('delay_ms delays the answer, alone or with a status', async (t) => {
   t.ok(elapsed >= 140, `took at least the delay (${elapsed.toFixed(0)} ms)`);
 
   start = performance.now();
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the rule expired');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the rule expired');
   t.ok(performance.now() - start < 140, 'no delay after it expired');
 
   await adminOk(t, app, 'POST', '/_emulator/faults', { path: '/v1/user/alice/', delay_ms: 100, status: 504 }, 201);
@@ -154,7 +154,7 @@ t.test('delay_ms delays the answer, alone or with a status', async (t) => {
 /** Which of 24 GETs a probability-0.5 rule hits on a fresh app with this seed. */
 async function hitPattern(t: Test, seed: string): Promise<string> {
   const app = await build(t, { ...NO_RESPONSE_VALIDATION, deterministicSeed: seed, clockStart: '2025-01-01T00:00:00Z' });
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'seed');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, {}), 201, 'seed');
   const rule = await adminOk<Rule>(t, app, 'POST', '/_emulator/faults', { path: '/v1/user/*/', status: 503, probability: 0.5 }, 201);
   let pattern = '';
   for (let i = 0; i < 24; i++) {
@@ -179,7 +179,7 @@ t.test('probability with DETERMINISTIC_SEED repeats exactly on a fresh app', asy
 
 t.test('the X-Emulator-Fault header works only when FAULT_HEADER is on', async (t) => {
   const on = await build(t, { ...NO_RESPONSE_VALIDATION, faultHeader: true });
-  json(t, await api(on, 'POST', '/v1/user/alice/', A, {}), 201, 'seed (on)');
+  expectJson(t, await api(on, 'POST', '/v1/user/alice/', A, {}), 201, 'seed (on)');
   let start = performance.now();
   const hit = await api(on, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'status=503; delay=50' });
   const elapsed = performance.now() - start;
@@ -188,18 +188,18 @@ t.test('the X-Emulator-Fault header works only when FAULT_HEADER is on', async (
   t.ok(elapsed >= 45, `after its delay (${elapsed.toFixed(0)} ms)`);
   const delayOnly = await api(on, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'delay=10' });
   t.equal(delayOnly.statusCode, 200, 'a delay alone serves the request');
-  json(t, await api(on, 'POST', '/v1/user/bob/', A, { n: 1 }, { 'x-emulator-fault': 'status=500' }), 500, 'any method');
-  json(t, await api(on, 'GET', '/v1/user/bob/', A), 404, 'the faulted upsert did not happen');
-  json(
+  expectJson(t, await api(on, 'POST', '/v1/user/bob/', A, { n: 1 }, { 'x-emulator-fault': 'status=500' }), 500, 'any method');
+  expectJson(t, await api(on, 'GET', '/v1/user/bob/', A), 404, 'the faulted upsert did not happen');
+  expectJson(
     t,
     await api(on, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'status=abc' }),
     200,
     'a malformed header is ignored',
   );
-  json(t, await api(on, 'GET', '/v1/user/alice/', A), 200, 'no header, no fault');
+  expectJson(t, await api(on, 'GET', '/v1/user/alice/', A), 200, 'no header, no fault');
 
   const off = await build(t, NO_RESPONSE_VALIDATION);
-  json(t, await api(off, 'POST', '/v1/user/alice/', A, {}), 201, 'seed (off)');
+  expectJson(t, await api(off, 'POST', '/v1/user/alice/', A, {}), 201, 'seed (off)');
   start = performance.now();
   const ignored = await api(off, 'GET', '/v1/user/alice/', A, undefined, { 'x-emulator-fault': 'status=503; delay=50' });
   t.equal(ignored.statusCode, 200, 'FAULT_HEADER off: the header is ignored');
@@ -223,7 +223,7 @@ t.test('bad rules are refused with 400', async (t) => {
     ['not JSON', '{"status": '],
   ];
   for (const [what, body] of bad) {
-    const err = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/faults', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/faults', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
   }
   t.same(await rules(t, app), [], 'no rule was added');

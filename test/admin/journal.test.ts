@@ -6,8 +6,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, signed, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, json } from './fixtures/admin.js';
+import { adminOk } from './fixtures/admin.js';
+import { admin, api, build, expectJson, signed, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -37,7 +37,7 @@ t.test('each API request is journalled with what the app sent and what it got', 
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'freeze', at: '2025-03-01T12:00:00Z' }, 200);
 
-  json(
+  expectJson(
     t,
     await api(app, 'POST', '/v1/user/alice/', A, {
       name: 'Alice',
@@ -48,12 +48,12 @@ t.test('each API request is journalled with what the app sent and what it got', 
     201,
     'upsert alice',
   );
-  json(t, await signed(app, 'GET', '/v1/user/alice/?x=1', undefined, WS_A), 200, 'signed GET with a query');
-  json(t, await api(app, 'PATCH', '/v1/user/alice/', A, { operations: 'not-a-list' }), 400, 'a bad PATCH');
-  json(t, await api(app, 'GET', '/v1/user/ghost/', A), 404, 'an unknown user');
-  json(t, await api(app, 'GET', '/v1/user/alice/', 'not-a-real-api-key'), 401, 'a wrong API key');
-  json(t, await api(app, 'DELETE', '/v1/bulk/user/', B, { distinct_ids: ['b1', 'b2'] }), 204, 'bulk delete in B');
-  json(
+  expectJson(t, await signed(app, 'GET', '/v1/user/alice/?x=1', undefined, WS_A), 200, 'signed GET with a query');
+  expectJson(t, await api(app, 'PATCH', '/v1/user/alice/', A, { operations: 'not-a-list' }), 400, 'a bad PATCH');
+  expectJson(t, await api(app, 'GET', '/v1/user/ghost/', A), 404, 'an unknown user');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', 'not-a-real-api-key'), 401, 'a wrong API key');
+  expectJson(t, await api(app, 'DELETE', '/v1/bulk/user/', B, { distinct_ids: ['b1', 'b2'] }), 204, 'bulk delete in B');
+  expectJson(
     t,
     await api(app, 'POST', '/event/', A, [
       { distinct_id: 'e1', event: 'E', properties: { token: 'tok-123' } },
@@ -135,16 +135,21 @@ t.test('each API request is journalled with what the app sent and what it got', 
 t.test('filters: workspace, distinct_id, path, status, since, limit', async (t) => {
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'freeze', at: '2025-01-01T00:00:00Z' }, 200);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'alice in A');
-  json(t, await api(app, 'POST', '/v1/user/albert/', A, { n: 2 }), 201, 'albert in A');
-  json(t, await api(app, 'POST', '/v1/user/alice/', B, { n: 3 }), 201, 'alice in B');
-  json(t, await api(app, 'POST', '/v1/user/alice/merge/', A, { from_user_id: 'albert' }), 201, 'merge albert into alice');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'alice in A');
+  expectJson(t, await api(app, 'POST', '/v1/user/albert/', A, { n: 2 }), 201, 'albert in A');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', B, { n: 3 }), 201, 'alice in B');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/merge/', A, { from_user_id: 'albert' }), 201, 'merge albert into alice');
 
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'advance', ms: 3_600_000 }, 200);
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'later: GET alice');
-  json(t, await api(app, 'GET', '/v1/user/nobody/', B), 404, 'later: unknown in B');
-  json(t, await api(app, 'POST', '/event/', B, { distinct_id: 'bob', event: 'Seen', properties: {} }), 202, 'later: an event in B');
-  json(t, await api(app, 'POST', '/v2/event/', B, { distinct_id: 'bob', event: 'Seen again', properties: {} }), 202, 'later: a /v2/event/');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'later: GET alice');
+  expectJson(t, await api(app, 'GET', '/v1/user/nobody/', B), 404, 'later: unknown in B');
+  expectJson(t, await api(app, 'POST', '/event/', B, { distinct_id: 'bob', event: 'Seen', properties: {} }), 202, 'later: an event in B');
+  expectJson(
+    t,
+    await api(app, 'POST', '/v2/event/', B, { distinct_id: 'bob', event: 'Seen again', properties: {} }),
+    202,
+    'later: a /v2/event/',
+  );
 
   const paths = async (q: string) => (await journal(t, app, q)).map((e) => `${e.workspace} ${e.method} ${e.path} ${e.status}`);
   t.same(
@@ -162,7 +167,7 @@ t.test('filters: workspace, distinct_id, path, status, since, limit', async (t) 
     ['other POST /v2/event/ 202', 'other POST /event/ 202', 'other GET /v1/user/nobody/ 404', 'other POST /v1/user/alice/ 201'],
     'workspace=other',
   );
-  json(t, await admin(app, 'GET', '/_emulator/journal?workspace=nope'), 404, 'an unknown workspace');
+  expectJson(t, await admin(app, 'GET', '/_emulator/journal?workspace=nope'), 404, 'an unknown workspace');
 
   t.same(
     await paths('?distinct_id=alice'),
@@ -217,13 +222,13 @@ t.test('filters: workspace, distinct_id, path, status, since, limit', async (t) 
     ['other POST /v2/event/ 202', 'other POST /event/ 202', 'other GET /v1/user/nobody/ 404'],
     'since with an offset (01:00Z)',
   );
-  json(t, await admin(app, 'GET', '/_emulator/journal?since=yesterday'), 400, 'since: not a time');
+  expectJson(t, await admin(app, 'GET', '/_emulator/journal?since=yesterday'), 400, 'since: not a time');
 
   t.same(await paths('?limit=2'), ['other POST /v2/event/ 202', 'other POST /event/ 202'], 'limit=2: the two newest');
   t.same(await paths('?limit=1&workspace=default'), ['default GET /v1/user/alice/ 200'], 'limit with a filter');
-  json(t, await admin(app, 'GET', '/_emulator/journal?limit=0'), 400, 'limit=0');
-  json(t, await admin(app, 'GET', '/_emulator/journal?kind=nonsense'), 400, 'an unknown kind');
-  json(t, await admin(app, 'GET', '/_emulator/journal?status=abc'), 400, 'a status that is not a number');
+  expectJson(t, await admin(app, 'GET', '/_emulator/journal?limit=0'), 400, 'limit=0');
+  expectJson(t, await admin(app, 'GET', '/_emulator/journal?kind=nonsense'), 400, 'an unknown kind');
+  expectJson(t, await admin(app, 'GET', '/_emulator/journal?status=abc'), 400, 'a status that is not a number');
 });
 
 t.test('kind=events shows stored track events; kind=failures the rejected records with reasons', async (t) => {
@@ -239,7 +244,7 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
   t.equal(res.statusCode, 202, 'the batch is accepted');
   t.equal(res.headers['x-emulator-failed-records'], '3', 'three records failed');
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'advance', ms: 60_000 }, 200);
-  json(
+  expectJson(
     t,
     await api(app, 'POST', '/v2/event/', B, { distinct_id: 'u9', event: 'Opened', properties: { via: 'v2' } }),
     202,
@@ -339,8 +344,8 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
 
 t.test('DELETE /_emulator/journal clears requests, events and failures, not data', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'upsert');
-  json(t, await api(app, 'POST', '/event/', A, [{ distinct_id: 'alice', event: 'E', properties: {} }, 42]), 202, 'events');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'upsert');
+  expectJson(t, await api(app, 'POST', '/event/', A, [{ distinct_id: 'alice', event: 'E', properties: {} }, 42]), 202, 'events');
   t.equal((await journal(t, app)).length, 2);
   t.equal((await journal(t, app, '?kind=events')).length, 1);
   t.equal((await journal(t, app, '?kind=failures')).length, 1);
@@ -350,7 +355,7 @@ t.test('DELETE /_emulator/journal clears requests, events and failures, not data
   t.same(await journal(t, app), [], 'no requests');
   t.same(await journal(t, app, '?kind=events'), [], 'no events');
   t.same(await journal(t, app, '?kind=failures'), [], 'no failures');
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the data is still there');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the data is still there');
   const after = await journal(t, app);
   t.same(
     after.map((e) => e.path),
@@ -361,7 +366,7 @@ t.test('DELETE /_emulator/journal clears requests, events and failures, not data
 
 t.test('the journal keeps only the newest JOURNAL_SIZE entries', async (t) => {
   const app = await build(t, { journalSize: 5 });
-  for (let i = 0; i < 8; i++) json(t, await api(app, 'POST', `/v1/user/u${i}/`, A, { i }), 201, `upsert u${i}`);
+  for (let i = 0; i < 8; i++) expectJson(t, await api(app, 'POST', `/v1/user/u${i}/`, A, { i }), 201, `upsert u${i}`);
   const entries = await journal(t, app, '?limit=100');
   t.same(
     entries.map((e) => e.path),
@@ -370,7 +375,7 @@ t.test('the journal keeps only the newest JOURNAL_SIZE entries', async (t) => {
   );
 
   for (let i = 0; i < 8; i++)
-    json(t, await api(app, 'POST', '/event/', A, [{ distinct_id: 'x', event: `E${i}`, properties: {} }, i]), 202, `event batch ${i}`);
+    expectJson(t, await api(app, 'POST', '/event/', A, [{ distinct_id: 'x', event: `E${i}`, properties: {} }, i]), 202, `event batch ${i}`);
   const events = await adminOk<{ entries: { event: string }[] }>(t, app, 'GET', '/_emulator/journal?kind=events&limit=100', undefined, 200);
   t.same(
     events.entries.map((e) => e.event),
@@ -394,13 +399,13 @@ t.test('the journal keeps only the newest JOURNAL_SIZE entries', async (t) => {
 
 t.test('control-plane, health and docs requests are not journalled', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'one API request');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { n: 1 }), 201, 'one API request');
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, '/healthz');
   t.equal((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode, 200, '/openapi.json');
   await adminOk(t, app, 'GET', '/_emulator/status', undefined, 200);
   await adminOk(t, app, 'POST', '/_emulator/workspaces', { name: 'x-ws' }, 201);
   await adminOk(t, app, 'GET', '/_emulator/snapshot', undefined, 200);
-  json(t, await admin(app, 'GET', '/_emulator/status', undefined, null), 401, 'a refused control-plane call');
+  expectJson(t, await admin(app, 'GET', '/_emulator/status', undefined, null), 401, 'a refused control-plane call');
   await journal(t, app);
   const entries = await journal(t, app);
   t.same(
@@ -412,10 +417,15 @@ t.test('control-plane, health and docs requests are not journalled', async (t) =
 
 t.test('distinct_ids named by list and subscription bodies are journalled', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/subscriber_list/', A, { list_id: 'l1', list_name: 'L1' }), 201, 'a list');
-  json(t, await api(app, 'POST', '/v1/subscriber_list/l1/subscriber/add/', A, { distinct_ids: ['alice', 'bob'] }), 201, 'add members');
-  json(t, await api(app, 'POST', '/v1/object/teams/t1/', A, { name: 'T1' }), 201, 'an object');
-  json(
+  expectJson(t, await api(app, 'POST', '/v1/subscriber_list/', A, { list_id: 'l1', list_name: 'L1' }), 201, 'a list');
+  expectJson(
+    t,
+    await api(app, 'POST', '/v1/subscriber_list/l1/subscriber/add/', A, { distinct_ids: ['alice', 'bob'] }),
+    201,
+    'add members',
+  );
+  expectJson(t, await api(app, 'POST', '/v1/object/teams/t1/', A, { name: 'T1' }), 201, 'an object');
+  expectJson(
     t,
     await api(app, 'POST', '/v1/object/teams/t1/subscription/', A, {
       recipients: ['alice', { distinct_id: 'carol', name: 'Carol' }],
@@ -441,9 +451,9 @@ t.test('distinct_ids named by list and subscription bodies are journalled', asyn
 t.test('since filters by time even after the clock was set back', async (t) => {
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'freeze', at: '2025-01-02T00:00:00Z' }, 200);
-  json(t, await api(app, 'POST', '/v1/user/later/', A, {}), 201, 'a request stamped Jan 2');
+  expectJson(t, await api(app, 'POST', '/v1/user/later/', A, {}), 201, 'a request stamped Jan 2');
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'set', at: '2025-01-01T00:00:00Z' }, 200);
-  json(t, await api(app, 'POST', '/v1/user/earlier/', A, {}), 201, 'a request stamped Jan 1 (the clock went back)');
+  expectJson(t, await api(app, 'POST', '/v1/user/earlier/', A, {}), 201, 'a request stamped Jan 1 (the clock went back)');
   const since = await journal(t, app, '?since=2025-01-01T12:00:00Z');
   t.same(
     since.map((e) => e.path),

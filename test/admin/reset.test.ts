@@ -6,9 +6,9 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, signed, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, createWorkspace, json, listAllUsers, rowsWhere, type WireUser } from './fixtures/admin.js';
+import { adminOk, createWorkspace, listAllUsers, rowsWhere } from './fixtures/admin.js';
 import { richWorkspace, snapshotOf } from './fixtures/snapshot.js';
+import { type ErrorBody, admin, api, build, expectJson, signed, type WireUser, WS_A, WS_B } from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -41,7 +41,7 @@ async function populate(t: Test, app: FastifyInstance) {
     [B, 'b'],
   ] as const) {
     for (let i = 0; i < 20; i++) {
-      json(
+      expectJson(
         t,
         await api(app, 'POST', `/v1/user/u${i}/`, key, {
           n: i,
@@ -52,7 +52,7 @@ async function populate(t: Test, app: FastifyInstance) {
         `upsert u${i} in ${tag}`,
       );
     }
-    json(
+    expectJson(
       t,
       await api(app, 'POST', '/event/', key, [
         { distinct_id: 'u1', event: 'Bought', properties: { tag } },
@@ -89,12 +89,17 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   t.equal(res.body, '');
 
   // Gone at once, before any background deletion ran.
-  json(t, await api(app, 'GET', '/v1/user/u1/', A), 404, 'a user is gone');
-  json(t, await api(app, 'GET', '/v1/user/alice/', A), 404, 'an imported user is gone');
+  expectJson(t, await api(app, 'GET', '/v1/user/u1/', A), 404, 'a user is gone');
+  expectJson(t, await api(app, 'GET', '/v1/user/alice/', A), 404, 'an imported user is gone');
   t.same(await listAllUsers(app, A), { count: 0, ids: [] }, 'the user listing is empty');
-  const lists = json<{ meta: { count: number }; results: unknown[] }>(t, await api(app, 'GET', '/v1/subscriber_list/', A), 200, 'lists');
+  const lists = expectJson<{ meta: { count: number }; results: unknown[] }>(
+    t,
+    await api(app, 'GET', '/v1/subscriber_list/', A),
+    200,
+    'lists',
+  );
   t.same([lists.meta.count, lists.results.length], [0, 0], 'no lists');
-  json(t, await api(app, 'GET', '/v1/object/teams/t1/', A), 404, 'an object is gone');
+  expectJson(t, await api(app, 'GET', '/v1/object/teams/t1/', A), 404, 'an object is gone');
   const events = await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal?kind=events&workspace=default', undefined, 200);
   t.same(events.entries, [], 'its track events are gone');
   const failures = await adminOk<{ entries: unknown[] }>(
@@ -135,26 +140,26 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   );
 
   // New writes work right after, with no trace of the old data.
-  const alice = json<WireUser>(t, await api(app, 'POST', '/v1/user/alice/', A, { fresh: true }), 201, 'upsert right after the reset');
+  const alice = expectJson<WireUser>(t, await api(app, 'POST', '/v1/user/alice/', A, { fresh: true }), 201, 'upsert right after the reset');
   t.same(alice.properties, { fresh: true }, 'a new user: none of the old properties');
   t.equal(alice.$email, undefined, 'none of the old identities');
   t.equal(alice.created_at, alice.updated_at, 'created now');
-  const u1 = json<WireUser>(t, await signed(app, 'POST', '/v1/user/u1/', { $email: ['u1@a.example'] }, WS_A), 201, 'signed upsert');
+  const u1 = expectJson<WireUser>(t, await signed(app, 'POST', '/v1/user/u1/', { $email: ['u1@a.example'] }, WS_A), 201, 'signed upsert');
   t.same(u1.$email, [{ value: 'u1@a.example', status: 'active', perma_status: 'active' }]);
-  json(
+  expectJson(
     t,
     await api(app, 'POST', '/v1/subscriber_list/', A, { list_id: 'newsletter', list_name: 'Again' }),
     201,
     'a list of the same id again',
   );
-  const list = json<{ subscribers_count: number; list_name: string }>(
+  const list = expectJson<{ subscribers_count: number; list_name: string }>(
     t,
     await api(app, 'GET', '/v1/subscriber_list/newsletter/', A),
     200,
     'GET list',
   );
   t.same([list.list_name, list.subscribers_count], ['Again', 0], 'the new list has no old members');
-  json(t, await api(app, 'POST', '/event/', A, { distinct_id: 'alice', event: 'After', properties: {} }), 202, 'a track event');
+  expectJson(t, await api(app, 'POST', '/event/', A, { distinct_id: 'alice', event: 'After', properties: {} }), 202, 'a track event');
   const after = await adminOk<{ entries: { event: string }[] }>(
     t,
     app,
@@ -196,13 +201,13 @@ t.test('a large workspace is emptied at once; the background deletion takes the 
       distinct_id: `bulk-${from + i}`,
       $user_operations: [{ $set: { i: from + i }, $append: { $email: `bulk-${from + i}@example.com` } }],
     }));
-  for (let from = 0; from < 2400; from += 400) json(t, await api(app, 'POST', '/event/', A, batch(from)), 202, `batch from ${from}`);
+  for (let from = 0; from < 2400; from += 400) expectJson(t, await api(app, 'POST', '/event/', A, batch(from)), 202, `batch from ${from}`);
   const oldKey = app.emulator.workspaces.get('default').dataKey;
   t.equal(rowsWhere(app, 'users', 'workspace', oldKey), 2400, '2400 users stored');
 
-  json(t, await admin(app, 'POST', '/_emulator/workspaces/default/reset'), 204, 'reset');
+  expectJson(t, await admin(app, 'POST', '/_emulator/workspaces/default/reset'), 204, 'reset');
   t.same(await listAllUsers(app, A), { count: 0, ids: [] }, 'empty at once');
-  json(t, await api(app, 'POST', '/v1/user/bulk-7/', A, { again: 1 }), 201, 'a write right after');
+  expectJson(t, await api(app, 'POST', '/v1/user/bulk-7/', A, { again: 1 }), 201, 'a write right after');
 
   app.emulator.workspaces.drainGc();
   t.equal(rowsWhere(app, 'users', 'workspace', oldKey), 0, 'all 2400 old users deleted');
@@ -214,7 +219,7 @@ t.test('a large workspace is emptied at once; the background deletion takes the 
 
 t.test('resetting an unknown workspace', async (t) => {
   const app = await build(t);
-  const err = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/workspaces/nope/reset'), 404, 'unknown');
+  const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/workspaces/nope/reset'), 404, 'unknown');
   t.same(err, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -222,7 +227,7 @@ t.test('resetting every workspace', async (t) => {
   const app = await build(t);
   await populate(t, app);
   const runtime = await createWorkspace(t, app, { name: 'runtime' });
-  json(t, await api(app, 'POST', '/v1/user/r1/', runtime.api_keys[0]!, { n: 1 }), 201, 'user in a runtime workspace');
+  expectJson(t, await api(app, 'POST', '/v1/user/r1/', runtime.api_keys[0]!, { n: 1 }), 201, 'user in a runtime workspace');
   const journalBefore = await adminOk<{ entries: unknown[] }>(t, app, 'GET', '/_emulator/journal', undefined, 200);
   t.ok(journalBefore.entries.length > 40, 'the journal holds the requests so far');
 
@@ -249,7 +254,7 @@ t.test('resetting every workspace', async (t) => {
   t.equal(rowsWhere(app, 'identities', '1', 1), 0, 'no identities at all');
   t.equal(rowsWhere(app, 'object_identities', '1', 1), 0, 'no object identities at all');
 
-  json(t, await api(app, 'POST', '/v1/user/alice/', A, { back: true }), 201, 'writes work right after');
+  expectJson(t, await api(app, 'POST', '/v1/user/alice/', A, { back: true }), 201, 'writes work right after');
   t.same(await listAllUsers(app, A), { count: 1, ids: ['alice'] });
   t.same(await listAllUsers(app, B), { count: 0, ids: [] }, 'and stay in their workspace');
 });

@@ -4,15 +4,26 @@
  * JSON); the imported state served by the SuprSend API; bad snapshots refused
  * with nothing changed; a seeded start (SEED_PATH) serving the seeded users.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { build, testConfig, WS_A, WS_B } from '../helper.js';
-import { admin, adminOk, api, createWorkspace, json, type WireUser, type WireWorkspace } from './fixtures/admin.js';
+import { adminOk, createWorkspace, type WireWorkspace } from './fixtures/admin.js';
 import { identity, richWorkspace, snapshotOf, T0 } from './fixtures/snapshot.js';
+import {
+  type ErrorBody,
+  tempDir,
+  admin,
+  api,
+  build,
+  expectJson,
+  testConfig,
+  type WireUser,
+  WS_A,
+  WS_B,
+  writeIn,
+} from '../helpers/index.js';
 
 const A = WS_A.api_keys[0]!;
 const B = WS_B.api_keys[0]!;
@@ -29,16 +40,10 @@ interface SnapshotDoc {
   }[];
 }
 
-function tmpDir(t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'emulator-snapshot-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** Builds rich state through the SuprSend API and the bounce simulation; returns the draft's version_id. */
 async function buildRichState(t: Test, app: FastifyInstance, extraKey: string): Promise<string> {
   const ok = async (method: 'GET' | 'POST' | 'PATCH', url: string, body: unknown, status: number, key = A) =>
-    json(t, await api(app, method, url, key, body), status, `${method} ${url}`);
+    expectJson(t, await api(app, method, url, key, body), status, `${method} ${url}`);
   await ok(
     'POST',
     '/v1/user/alice/',
@@ -264,27 +269,27 @@ t.test('export → import into a fresh server → export gives identical JSON, a
   );
 
   // The imported state keeps working: an edit, a new list member, a new subscription.
-  json(t, await api(second, 'PATCH', '/v1/user/bob/', A, { operations: [{ $set: { after: 1 } }] }), 202, 'edit an imported user');
-  json(
+  expectJson(t, await api(second, 'PATCH', '/v1/user/bob/', A, { operations: [{ $set: { after: 1 } }] }), 202, 'edit an imported user');
+  expectJson(
     t,
     await api(second, 'POST', '/v1/subscriber_list/newsletter/subscriber/add/', A, { distinct_ids: ['dave'] }),
     201,
     'add to an imported list',
   );
-  const members = json<{ results: { distinct_id: string }[] }>(
+  const members = expectJson<{ results: { distinct_id: string }[] }>(
     t,
     await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A),
     200,
     'members',
   );
   t.same(members.results.map((m) => m.distinct_id).sort(), ['alice', 'bob', 'dave', 'not-a-user']);
-  json(
+  expectJson(
     t,
     await api(second, 'PATCH', `/v1/subscriber_list/newsletter/version/${versionId}/finish_sync/`, A),
     201,
     'publish the imported draft',
   );
-  const published = json<{ results: { distinct_id: string }[] }>(
+  const published = expectJson<{ results: { distinct_id: string }[] }>(
     t,
     await api(second, 'GET', '/v1/subscriber_list/newsletter/subscriber/?limit=10', A),
     200,
@@ -301,15 +306,15 @@ t.test('importing a snapshot back into the server it came from restores that sta
   const before = await served(app, versionId, extra.api_keys[0]!);
 
   // Change things, then restore.
-  json(t, await api(app, 'DELETE', '/v1/user/bob/', A), 204, 'delete bob');
-  json(t, await api(app, 'POST', '/v1/user/zed/', A, { name: 'Zed' }), 201, 'create zed');
+  expectJson(t, await api(app, 'DELETE', '/v1/user/bob/', A), 204, 'delete bob');
+  expectJson(t, await api(app, 'POST', '/v1/user/zed/', A, { name: 'Zed' }), 201, 'create zed');
   const restored = await admin(app, 'POST', '/_emulator/snapshot', saved);
   t.equal(restored.statusCode, 200, `restore answers 200 (got ${restored.statusCode}: ${restored.body.slice(0, 300)})`);
   const now = (await admin(app, 'GET', '/_emulator/snapshot')).body;
   t.same(JSON.parse(now), JSON.parse(saved), 'the export equals the saved one again');
   const after = await served(app, versionId, extra.api_keys[0]!);
   t.same(after, before, 'the API serves what it served when the snapshot was taken');
-  json(t, await api(app, 'GET', '/v1/user/zed/', A), 404, 'a user created since is gone');
+  expectJson(t, await api(app, 'GET', '/v1/user/zed/', A), 404, 'a user created since is gone');
 });
 
 t.test('export of one workspace', async (t) => {
@@ -317,24 +322,19 @@ t.test('export of one workspace', async (t) => {
   await adminOk(t, app, 'POST', '/_emulator/snapshot', snapshotOf(richWorkspace('default', 'a'), richWorkspace('other', 'b')), 200);
   const one = await adminOk<SnapshotDoc>(t, app, 'GET', '/_emulator/snapshot?workspace=other', undefined, 200);
   t.same(one, snapshotOf(richWorkspace('other', 'b')), 'only that workspace, exactly as imported');
-  const err = json<{ code: number; message: string }>(
-    t,
-    await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'),
-    404,
-    'unknown workspace',
-  );
+  const err = expectJson<ErrorBody>(t, await admin(app, 'GET', '/_emulator/snapshot?workspace=nope'), 404, 'unknown workspace');
   t.same(err, { code: 404, message: "workspace 'nope' not found" });
 });
 
 t.test('an import replaces the workspaces it names and leaves the others alone', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/old-a/', A, { old: true }), 201, 'old user in default');
-  json(t, await api(app, 'POST', '/v1/user/old-b/', B, { old: true }), 201, 'old user in other');
+  expectJson(t, await api(app, 'POST', '/v1/user/old-a/', A, { old: true }), 201, 'old user in default');
+  expectJson(t, await api(app, 'POST', '/v1/user/old-b/', B, { old: true }), 201, 'old user in other');
   const otherBefore = (await admin(app, 'GET', '/_emulator/snapshot?workspace=other')).body;
 
   await adminOk(t, app, 'POST', '/_emulator/snapshot', snapshotOf(richWorkspace('default', 'a')), 200);
-  json(t, await api(app, 'GET', '/v1/user/old-a/', A), 404, 'the replaced workspace lost its old user');
-  const alice = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'and serves the imported one');
+  expectJson(t, await api(app, 'GET', '/v1/user/old-a/', A), 404, 'the replaced workspace lost its old user');
+  const alice = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'and serves the imported one');
   t.same(alice.properties, { name: 'Alice a', plan: 'gold', address: { city: 'Paris' } });
   t.same(alice.$email, [{ value: 'alice@a.example', status: 'inactive', perma_status: 'disabled' }]);
   t.same(alice.$webpush, [
@@ -352,7 +352,7 @@ t.test('an import replaces the workspaces it names and leaves the others alone',
 t.test('a bad snapshot is refused with 400 and changes nothing', async (t) => {
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/snapshot', snapshotOf(richWorkspace('default', 'a')), 200);
-  json(t, await api(app, 'POST', '/v1/user/live/', B, { name: 'Live' }), 201, 'a user in other');
+  expectJson(t, await api(app, 'POST', '/v1/user/live/', B, { name: 'Live' }), 201, 'a user in other');
   const snapshotBefore = (await admin(app, 'GET', '/_emulator/snapshot')).body;
   const workspacesBefore = (await admin(app, 'GET', '/_emulator/workspaces')).body;
 
@@ -406,7 +406,7 @@ t.test('a bad snapshot is refused with 400 and changes nothing', async (t) => {
   ];
   for (const [what, body, message] of cases) {
     const res = await admin(app, 'POST', '/_emulator/snapshot', JSON.stringify(body));
-    const err = json<{ code: number; message: string }>(t, res, 400, what);
+    const err = expectJson<ErrorBody>(t, res, 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
     t.match(err.message, message, `${what}: the message says what is wrong (${err.message})`);
   }
@@ -415,8 +415,8 @@ t.test('a bad snapshot is refused with 400 and changes nothing', async (t) => {
 
   t.equal((await admin(app, 'GET', '/_emulator/snapshot')).body, snapshotBefore, 'the data is unchanged');
   t.equal((await admin(app, 'GET', '/_emulator/workspaces')).body, workspacesBefore, 'no workspace was created');
-  json(t, await admin(app, 'GET', '/_emulator/workspaces/brand-new'), 404, '"brand-new" does not exist');
-  const alice = json<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the API still serves the old state');
+  expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/brand-new'), 404, '"brand-new" does not exist');
+  const alice = expectJson<WireUser>(t, await api(app, 'GET', '/v1/user/alice/', A), 200, 'the API still serves the old state');
   t.equal(alice.properties.name, 'Alice a');
 });
 
@@ -443,13 +443,18 @@ t.test('an identity key given in a snapshot is not trusted: equality stays struc
   const res = await admin(app, 'POST', '/_emulator/snapshot', snapshotOf(ws));
   t.equal(res.statusCode, 200, 'imported: the key is not part of the format and is derived from the value');
   // The identity must behave as bob@k.example (no duplicate on a second add).
-  const bob = json<WireUser>(t, await api(app, 'POST', '/v1/user/bob/', A, { $email: ['bob@k.example'] }), 201, 'add the same email again');
+  const bob = expectJson<WireUser>(
+    t,
+    await api(app, 'POST', '/v1/user/bob/', A, { $email: ['bob@k.example'] }),
+    201,
+    'add the same email again',
+  );
   t.same(
     bob.$email?.map((i) => i.value),
     ['bob@k.example'],
     'one identity, not two',
   );
-  const removed = json<WireUser>(
+  const removed = expectJson<WireUser>(
     t,
     await api(app, 'PATCH', '/v1/user/bob/', A, { operations: [{ $remove: { $email: 'bob@k.example' } }] }),
     202,
@@ -464,7 +469,7 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
   const extra = await createWorkspace(t, source, { name: 'extra' });
   const versionId = await buildRichState(t, source, extra.api_keys[0]!);
   const exported = (await admin(source, 'GET', '/_emulator/snapshot')).body;
-  const dir = tmpDir(t);
+  const dir = tempDir(t, 'emulator-snapshot-');
   const seedPath = join(dir, 'seed.json');
   writeFileSync(seedPath, exported);
 
@@ -474,17 +479,17 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
   const aliceSeeded = await api(seeded, 'GET', '/v1/user/alice/', A);
   t.equal(aliceSeeded.statusCode, 200, 'a seeded user is served');
   t.same(JSON.parse(aliceSeeded.body), JSON.parse(aliceSource), 'exactly as on the source server');
-  const bob = json<WireUser>(t, await api(seeded, 'GET', '/v1/user/bob/', A), 200, 'bob is served');
+  const bob = expectJson<WireUser>(t, await api(seeded, 'GET', '/v1/user/bob/', A), 200, 'bob is served');
   t.same(bob.properties, { name: 'Bob' });
   const extraSeeded = await adminOk<WireWorkspace>(t, seeded, 'GET', '/_emulator/workspaces/extra', undefined, 200);
-  const x1 = json<WireUser>(
+  const x1 = expectJson<WireUser>(
     t,
     await api(seeded, 'GET', '/v1/user/x1/', extraSeeded.api_keys[0]!),
     200,
     'a workspace only the seed names is created',
   );
   t.same(x1.properties, { name: 'X' });
-  const draft = json<{ version_id: string; subscribers_count: number }>(
+  const draft = expectJson<{ version_id: string; subscribers_count: number }>(
     t,
     await api(seeded, 'GET', `/v1/subscriber_list/newsletter/version/${versionId}/`, A),
     200,
@@ -494,14 +499,14 @@ t.test('SEED_PATH: a seeded start serves the seeded state', async (t) => {
 });
 
 t.test('SEED_PATH on a file database: every start begins from the seed', async (t) => {
-  const dir = tmpDir(t);
+  const dir = tempDir(t, 'emulator-snapshot-');
   const handSeed = join(dir, 'hand.json');
   writeFileSync(handSeed, JSON.stringify(snapshotOf(richWorkspace('default', 'h'))));
   const config = testConfig({ seedPath: handSeed, databasePath: join(dir, 'seeded.db') });
   const run1 = await buildApp(config);
-  const alice1 = json<WireUser>(t, await api(run1, 'GET', '/v1/user/alice/', A), 200, 'hand seed: alice');
+  const alice1 = expectJson<WireUser>(t, await api(run1, 'GET', '/v1/user/alice/', A), 200, 'hand seed: alice');
   t.equal(alice1.properties.name, 'Alice h');
-  json(t, await api(run1, 'POST', '/v1/user/between/', A, { n: 1 }), 201, 'a user written during the run');
+  expectJson(t, await api(run1, 'POST', '/v1/user/between/', A, { n: 1 }), 201, 'a user written during the run');
   await run1.close();
 
   let run2: FastifyInstance | undefined;
@@ -512,18 +517,14 @@ t.test('SEED_PATH on a file database: every start begins from the seed', async (
   }
   if (!run2) return;
   t.teardown(() => run2.close());
-  json(t, await api(run2, 'GET', '/v1/user/between/', A), 404, 'the seed replaces the workspace again at the next start');
-  const alice2 = json<WireUser>(t, await api(run2, 'GET', '/v1/user/alice/', A), 200, 'the seeded user is there');
+  expectJson(t, await api(run2, 'GET', '/v1/user/between/', A), 404, 'the seed replaces the workspace again at the next start');
+  const alice2 = expectJson<WireUser>(t, await api(run2, 'GET', '/v1/user/alice/', A), 200, 'the seeded user is there');
   t.same(alice2, alice1);
 });
 
 t.test('a bad seed file stops the start with a message naming SEED_PATH', async (t) => {
-  const dir = tmpDir(t);
-  const write = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  const dir = tempDir(t, 'emulator-snapshot-');
+  const write = (name: string, text: string) => writeIn(dir, name, text);
   const badDoc = richWorkspace('default', 'x');
   badDoc.subscriptions.push({
     object: { object_type: 'teams', id: 'ghost' },

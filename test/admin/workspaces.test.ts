@@ -4,34 +4,28 @@
  * the same time on one listening server, each in its own workspace, through
  * the real Node SDK; a created workspace surviving a restart.
  */
-// axios (inside the SDK) honours HTTP(S)_PROXY; requests to the local server must not go through one.
-process.env.NO_PROXY = '127.0.0.1,localhost';
-process.env.no_proxy = '127.0.0.1,localhost';
-
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import pkg from '@suprsend/node-sdk';
 import { buildApp } from '../../src/app.js';
-import { ADMIN_TOKEN, build, signed, testConfig, WS_A, WS_B } from '../helper.js';
+import { adminOk, asConfig, createWorkspace, listAllUsers, rowsWhere, type WireWorkspace } from './fixtures/admin.js';
 import {
+  type ErrorBody,
+  inboxIdentities,
   admin,
-  adminOk,
+  adminFetch,
   api,
-  asConfig,
-  createWorkspace,
-  inboxOf,
-  json,
-  listAllUsers,
-  rejectionOf,
-  rowsWhere,
+  build,
+  expectJson,
+  listening,
+  signed,
+  tempDir,
+  testConfig,
   type UserPage,
   type WireUser,
-  type WireWorkspace,
-} from './fixtures/admin.js';
-
-const { Suprsend } = pkg;
+  WS_A,
+  WS_B,
+} from '../helpers/index.js';
+import { rejectionOf, sdkFor } from '../helpers/sdk.js';
 
 t.test('creating a workspace with generated credentials', async (t) => {
   const app = await build(t);
@@ -54,26 +48,22 @@ t.test('creating a workspace with generated credentials', async (t) => {
   t.not(second.api_keys[0], ws.api_keys[0]);
 
   // The generated credentials work: API key as Bearer, and an SDK signature.
-  const created = json<WireUser>(
+  const created = expectJson<WireUser>(
     t,
     await api(app, 'POST', '/v1/user/u1/', ws.api_keys[0]!, { name: 'One' }),
     201,
     'upsert with the API key',
   );
-  t.same(
-    created.$inbox,
-    [{ value: inboxOf('u1', ws.inbox_secret), id_provider: 'suprsend', status: 'active', perma_status: 'active' }],
-    '$inbox made with the generated inbox secret',
-  );
-  const got = json<WireUser>(
+  t.same(created.$inbox, inboxIdentities('u1', ws.inbox_secret), '$inbox made with the generated inbox secret');
+  const got = expectJson<WireUser>(
     t,
     await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(ws)),
     200,
     'GET signed with the key and secret',
   );
   t.same(got.properties, { name: 'One' });
-  json(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(second)), 404, 'the other new workspace does not see u1');
-  json(t, await api(app, 'GET', '/v1/user/u1/', WS_A.api_keys[0]!), 404, 'the configured workspace does not see u1');
+  expectJson(t, await signed(app, 'GET', '/v1/user/u1/', undefined, asConfig(second)), 404, 'the other new workspace does not see u1');
+  expectJson(t, await api(app, 'GET', '/v1/user/u1/', WS_A.api_keys[0]!), 404, 'the configured workspace does not see u1');
 });
 
 t.test('creating a workspace with chosen credentials; list and get', async (t) => {
@@ -89,7 +79,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   const ws = await createWorkspace(t, app, chosen);
   t.same(ws, { ...chosen, origin: 'runtime' }, 'answers exactly what was chosen');
 
-  const user = json<WireUser>(
+  const user = expectJson<WireUser>(
     t,
     await api(app, 'POST', '/v1/user/u1/', 'suite_1_api_key_b', { $email: ['u1@example.com'] }),
     201,
@@ -126,12 +116,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
   t.same(one, { ...chosen, origin: 'runtime' });
   const other = await adminOk<WireWorkspace>(t, app, 'GET', '/_emulator/workspaces/other', undefined, 200);
   t.equal(other.key, WS_B.key);
-  const missing = json<{ code: number; message: string }>(
-    t,
-    await admin(app, 'GET', '/_emulator/workspaces/nope'),
-    404,
-    'unknown workspace',
-  );
+  const missing = expectJson<ErrorBody>(t, await admin(app, 'GET', '/_emulator/workspaces/nope'), 404, 'unknown workspace');
   t.same(missing, { code: 404, message: "workspace 'nope' not found" });
 });
 
@@ -150,7 +135,7 @@ t.test('conflicts and bad input when creating', async (t) => {
   ];
   for (const [what, body] of conflicts) {
     const res = await admin(app, 'POST', '/_emulator/workspaces', body);
-    const err = json<{ code: number; message: string }>(t, res, 409, what);
+    const err = expectJson<ErrorBody>(t, res, 409, what);
     t.equal(err.code, 409, `${what}: code 409`);
   }
 
@@ -163,7 +148,7 @@ t.test('conflicts and bad input when creating', async (t) => {
     ['a JSON array', [1, 2]],
   ];
   for (const [what, body] of bad) {
-    const err = json<{ code: number; message: string }>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
+    const err = expectJson<ErrorBody>(t, await admin(app, 'POST', '/_emulator/workspaces', body), 400, what);
     t.equal(err.code, 400, `${what}: code 400`);
     t.ok(err.message.length > 0, `${what}: a message`);
   }
@@ -176,14 +161,14 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   const ws = await createWorkspace(t, app, { name: 'doomed' });
   const key = ws.api_keys[0]!;
   for (const id of ['d1', 'd2', 'd3'])
-    json(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
-  json(
+    expectJson(t, await api(app, 'POST', `/v1/user/${id}/`, key, { $email: [`${id}@example.com`] }), 201, `upsert ${id}`);
+  expectJson(
     t,
     await api(app, 'POST', '/event/', key, [{ distinct_id: 'd1', event: 'Bought', properties: { n: 1 } }, { bogus: true }]),
     202,
     'an event and a failed record',
   );
-  json(t, await api(app, 'POST', '/v1/user/keep/', WS_A.api_keys[0]!, { name: 'keep' }), 201, 'data in a configured workspace');
+  expectJson(t, await api(app, 'POST', '/v1/user/keep/', WS_A.api_keys[0]!, { name: 'keep' }), 201, 'data in a configured workspace');
   const dataKey = app.emulator.workspaces.get('doomed').dataKey;
   t.equal(rowsWhere(app, 'users', 'workspace', dataKey), 3, 'three users stored');
 
@@ -191,16 +176,16 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   t.equal(res.statusCode, 204, 'drop answers 204');
   t.equal(res.body, '', 'with no body');
 
-  json(t, await admin(app, 'GET', '/_emulator/workspaces/doomed'), 404, 'GET after drop');
+  expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/doomed'), 404, 'GET after drop');
   const list = await adminOk<{ workspaces: WireWorkspace[] }>(t, app, 'GET', '/_emulator/workspaces', undefined, 200);
   t.same(
     list.workspaces.map((w) => w.name),
     ['default', 'other'],
     'no longer listed',
   );
-  json(t, await api(app, 'GET', '/v1/user/d1/', key), 401, 'its API key is refused');
-  json(t, await signed(app, 'GET', '/v1/user/d1/', undefined, asConfig(ws)), 401, 'its signature is refused');
-  json(t, await admin(app, 'DELETE', '/_emulator/workspaces/doomed'), 404, 'dropping it again');
+  expectJson(t, await api(app, 'GET', '/v1/user/d1/', key), 401, 'its API key is refused');
+  expectJson(t, await signed(app, 'GET', '/v1/user/d1/', undefined, asConfig(ws)), 401, 'its signature is refused');
+  expectJson(t, await admin(app, 'DELETE', '/_emulator/workspaces/doomed'), 404, 'dropping it again');
 
   app.emulator.workspaces.drainGc();
   for (const table of ['users', 'track_events', 'event_failures']) {
@@ -217,37 +202,22 @@ t.test('dropping a workspace removes its data and its credentials', async (t) =>
   const again = await createWorkspace(t, app, { name: 'doomed' });
   const listing = await listAllUsers(app, again.api_keys[0]!);
   t.same(listing, { count: 0, ids: [] }, 'the name comes back empty');
-  json(t, await api(app, 'GET', '/v1/user/keep/', WS_A.api_keys[0]!), 200, 'other workspaces keep their data');
+  expectJson(t, await api(app, 'GET', '/v1/user/keep/', WS_A.api_keys[0]!), 200, 'other workspaces keep their data');
 });
 
 t.test('configured workspaces cannot be dropped', async (t) => {
   const app = await build(t);
-  json(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
+  expectJson(t, await api(app, 'POST', '/v1/user/a1/', WS_A.api_keys[0]!, { name: 'A' }), 201, 'seed');
   for (const name of ['default', 'other']) {
-    const err = json<{ code: number; message: string }>(
-      t,
-      await admin(app, 'DELETE', `/_emulator/workspaces/${name}`),
-      409,
-      `drop ${name}`,
-    );
+    const err = expectJson<ErrorBody>(t, await admin(app, 'DELETE', `/_emulator/workspaces/${name}`), 409, `drop ${name}`);
     t.match(err.message, /configuration/, 'says why');
   }
-  json(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
-  json(t, await api(app, 'GET', '/v1/user/a1/', WS_A.api_keys[0]!), 200, 'its data and credentials too');
+  expectJson(t, await admin(app, 'GET', '/_emulator/workspaces/default'), 200, 'still there');
+  expectJson(t, await api(app, 'GET', '/v1/user/a1/', WS_A.api_keys[0]!), 200, 'its data and credentials too');
 });
 
 // ---------------------------------------------------------------------------------------------
 // Two suites at the same time on one listening server, each in its own workspace.
-
-async function adminFetch<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
 
 interface SuiteResult {
   workspace: string;
@@ -264,7 +234,7 @@ async function runSuite(t: Test, baseUrl: string, tag: string): Promise<SuiteRes
   const created = await adminFetch<WireWorkspace>(baseUrl, 'POST', '/_emulator/workspaces', { name: `suite-${tag}` });
   t.equal(created.status, 201, `${tag}: workspace created`);
   const ws = created.body;
-  const sdk = new Suprsend(ws.key, ws.secret, { base_url: baseUrl });
+  const sdk = sdkFor(baseUrl, ws);
 
   /** All users through the SDK's list, 5 per page, following the `after` cursor. */
   const listAll = async () => {
@@ -317,9 +287,7 @@ async function runSuite(t: Test, baseUrl: string, tag: string): Promise<SuiteRes
 }
 
 t.test('two test suites at the same time on one server, each in its own workspace, do not interfere', async (t) => {
-  const app = await buildApp(testConfig({ validateResponses: false }));
-  t.teardown(() => app.close());
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { baseUrl } = await listening(t, { validateResponses: false });
 
   const [alpha, beta] = await Promise.all([runSuite(t, baseUrl, 'alpha'), runSuite(t, baseUrl, 'beta')]);
   const userIds = Array.from({ length: USERS }, (_, i) => `user-${i}`).sort();
@@ -363,22 +331,21 @@ t.test('two test suites at the same time on one server, each in its own workspac
 // ---------------------------------------------------------------------------------------------
 
 t.test('a created workspace survives a restart on a file database', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'emulator-ws-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'emulator-ws-');
   const config = testConfig({ databasePath: join(dir, 'emulator.db') });
 
   const first = await buildApp(config);
   const ws = await createWorkspace(t, first, { name: 'persisted' });
   const resetMe = await createWorkspace(t, first, { name: 'reset-me' });
-  json(
+  expectJson(
     t,
     await api(first, 'POST', '/v1/user/p1/', ws.api_keys[0]!, { name: 'P1', $email: ['p1@example.com'] }),
     201,
     'user in the new workspace',
   );
-  json(t, await api(first, 'POST', '/v1/user/r1/', resetMe.api_keys[0]!, { name: 'R1' }), 201, 'user in the other new workspace');
-  json(t, await admin(first, 'POST', '/_emulator/workspaces/reset-me/reset'), 204, 'reset it');
-  const p1Before = json<WireUser>(t, await api(first, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'p1 before restart');
+  expectJson(t, await api(first, 'POST', '/v1/user/r1/', resetMe.api_keys[0]!, { name: 'R1' }), 201, 'user in the other new workspace');
+  expectJson(t, await admin(first, 'POST', '/_emulator/workspaces/reset-me/reset'), 204, 'reset it');
+  const p1Before = expectJson<WireUser>(t, await api(first, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'p1 before restart');
   await first.close();
 
   const second = await buildApp(config);
@@ -394,8 +361,8 @@ t.test('a created workspace survives a restart on a file database', async (t) =>
     ws,
     'with the same credentials and origin',
   );
-  const p1After = json<WireUser>(t, await api(second, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'its API key still works');
+  const p1After = expectJson<WireUser>(t, await api(second, 'GET', '/v1/user/p1/', ws.api_keys[0]!), 200, 'its API key still works');
   t.same(p1After, p1Before, 'and its data is still there');
-  json(t, await signed(second, 'GET', '/v1/user/p1/', undefined, asConfig(ws)), 200, 'its signature still works');
+  expectJson(t, await signed(second, 'GET', '/v1/user/p1/', undefined, asConfig(ws)), 200, 'its signature still works');
   t.same(await listAllUsers(second, resetMe.api_keys[0]!), { count: 0, ids: [] }, 'a reset workspace stays empty after the restart');
 });

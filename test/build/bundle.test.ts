@@ -1,18 +1,16 @@
 // `npm start` runs the bundle dist/bin.mjs, not the sources the other tests
 // import: build it as `npm run build` does and check it serves as a user sees it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { DEV_ADMIN_TOKEN, DEV_WORKSPACE } from '../../src/config.js';
+import { tempDir } from '../helpers/files.js';
 
 t.test('the bundled server starts, prints its credentials and serves the API, docs and control plane', async (t) => {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
   t.equal(build.status, 0, `npm run build succeeds: ${build.stderr}`);
 
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-emulator-bundle-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'suprsend-emulator-bundle-');
   const child = spawn(process.execPath, ['dist/bin.mjs'], {
     env: { ...process.env, PORT: '0', DATABASE_PATH: join(dir, 'db.sqlite'), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,18 +7,11 @@
  */
 
 import t, { type Test } from 'tap';
-import { ADMIN_TOKEN, WS_A, WS_B } from '../helper.js';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { adminFetch, listening, type WireUser, WS_A, WS_B } from '../helpers/index.js';
+import { rejectionOf, sdkFor, Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 
-interface Identity {
-  value: string | Record<string, unknown>;
-  id_provider?: string;
-  status: string;
-  perma_status: string;
-}
-type WireUser = { distinct_id: string; properties: Record<string, unknown> } & { [channel: `$${string}`]: Identity[] | undefined };
 interface FaultRule {
   id: string;
   hits: number;
@@ -36,20 +29,11 @@ interface Server {
 /** A fresh emulator on 127.0.0.1 with SDK clients for both workspaces, configured as from the command line. */
 async function startServer(t: Test): Promise<Server> {
   const { baseUrl } = await listening(t, { validateResponses: false });
-  const control = async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  };
   return {
     baseUrl,
     sdk: sdkFor(baseUrl, WS_A),
     sdkB: sdkFor(baseUrl, WS_B),
-    control,
+    control: <T>(method: string, path: string, body?: unknown) => adminFetch<T>(baseUrl, method, path, body),
   };
 }
 

@@ -7,18 +7,9 @@
 import pkg from '@suprsend/node-sdk';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { WS_A } from '../helper.js';
-import { listening, sdkFor, type Suprsend } from '../fixtures/sdk.js';
-import {
-  active,
-  failures,
-  inboxChannel,
-  TIMESTAMP,
-  trackEvents,
-  userCount,
-  userSchemaErrors,
-  withoutTimestamps,
-} from '../events/fixtures/helpers.js';
+import { failures, inboxChannel, trackEvents, userCount, userSchemaErrors, withoutTimestamps } from '../events/fixtures/helpers.js';
+import { active, listening, TIMESTAMP, WS_A } from '../helpers/index.js';
+import { sdkFor, type Suprsend } from '../helpers/sdk.js';
 
 const { Event } = pkg;
 type Client = InstanceType<typeof Suprsend>;

@@ -11,16 +11,9 @@
  */
 
 import t, { type Test } from 'tap';
-import { listening, rejectionOf, sdkFor, type Suprsend } from '../fixtures/sdk.js';
-import {
-  TIMESTAMP,
-  ULID,
-  expectedList,
-  matchesUpstream,
-  type CursorPageBody,
-  type ListObject,
-  type SubscribedList,
-} from '../lists/fixtures/helpers.js';
+import { expectedList, matchesUpstream, type ListObject, type SubscribedList } from '../lists/fixtures/helpers.js';
+import { type CursorPage, listening, TIMESTAMP, ULID } from '../helpers/index.js';
+import { rejectionOf, sdkFor, type Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 
@@ -142,7 +135,7 @@ t.test('every subscriber_lists method of the Node SDK, ending with users.get_lis
   const weekly = (await lists.get('weekly')) as ListObject;
   const productUpdates = (await lists.get('product_updates')) as ListObject;
 
-  const u2 = (await sdk.users.get_lists_subscribed_to('u2')) as CursorPageBody<SubscribedList>;
+  const u2 = (await sdk.users.get_lists_subscribed_to('u2')) as CursorPage<SubscribedList>;
   t.strictSame(
     u2,
     {
@@ -178,7 +171,7 @@ t.test('every subscriber_lists method of the Node SDK, ending with users.get_lis
   );
   matchesUpstream(t, 'subscribed_to_list_200', u2);
 
-  const u1 = (await sdk.users.get_lists_subscribed_to('u1', { limit: 5 })) as CursorPageBody<SubscribedList>;
+  const u1 = (await sdk.users.get_lists_subscribed_to('u1', { limit: 5 })) as CursorPage<SubscribedList>;
   t.strictSame(
     u1,
     { meta: { count: 0, limit: 5, has_prev: false, before: null, has_next: false, after: null }, results: [] },

@@ -9,19 +9,12 @@
  * by hand here; nothing is copied from the server's own output.
  */
 
-import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { WS_A } from '../helper.js';
-import { listening, rejectionOf, sdkFor, type Suprsend } from '../fixtures/sdk.js';
+import { active, type CursorPage, type Identity, inboxIdentities, listening, TIMESTAMP } from '../helpers/index.js';
+import { rejectionOf, sdkFor, type Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 
-interface Identity {
-  value: string | Record<string, unknown>;
-  id_provider?: string;
-  status: string;
-  perma_status: string;
-}
 interface WireObject {
   object_type: string;
   id: string;
@@ -30,14 +23,6 @@ interface WireObject {
   created_at: string;
   updated_at: string;
   [channel: `$${string}`]: Identity[] | undefined;
-}
-interface Meta {
-  count: number;
-  limit: number;
-  has_prev: boolean;
-  before: string | null;
-  has_next: boolean;
-  after: string | null;
 }
 interface Subscriber {
   properties: Record<string, unknown>;
@@ -53,22 +38,10 @@ interface SubscribedTo {
   updated_at: string;
 }
 
-/** `2025-04-04T21:37:36.712496+00:00`: ISO-8601 UTC, microseconds, `+00:00`. */
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 const OBJECT_KEYS = ['object_type', 'id', 'subscriptions_count', 'properties', 'created_at', 'updated_at'];
 
-const active = (value: Identity['value']): Identity => ({ value, status: 'active', perma_status: 'active' });
 /** The `$inbox` of a new object: base64url(HMAC-SHA256(inbox secret, "<type>/<id>")) with each part percent-encoded. */
-const objectInbox = (type: string, id: string): Identity[] => [
-  {
-    value: createHmac('sha256', WS_A.inbox_secret!)
-      .update(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`, 'utf8')
-      .digest('base64url'),
-    id_provider: 'suprsend',
-    status: 'active',
-    perma_status: 'active',
-  },
-];
+const objectInbox = (type: string, id: string): Identity[] => inboxIdentities(`${encodeURIComponent(type)}/${encodeURIComponent(id)}`);
 
 async function startServer(t: Test): Promise<Client> {
   return sdkFor((await listening(t)).baseUrl);
@@ -127,7 +100,7 @@ t.test('objects.upsert, get, edit (ObjectEdit and payload), list', async (t) => 
 
   await sdk.objects.upsert('departments', 'sales', {});
   await sdk.objects.upsert('departments', 'ops', {});
-  const first = (await sdk.objects.list('departments', { limit: 2 })) as { meta: Meta; results: WireObject[] };
+  const first = (await sdk.objects.list('departments', { limit: 2 })) as CursorPage<WireObject>;
   t.same(
     first.results.map((o) => o.id),
     ['ops', 'sales'],
@@ -135,14 +108,14 @@ t.test('objects.upsert, get, edit (ObjectEdit and payload), list', async (t) => 
   );
   t.same({ ...first.meta, after: null }, { count: 3, limit: 2, has_prev: false, before: null, has_next: true, after: null });
   t.same(first.results[0]!.$inbox, objectInbox('departments', 'ops'), 'listed objects carry channels');
-  const second = (await sdk.objects.list('departments', { limit: 2, after: first.meta.after! })) as { meta: Meta; results: WireObject[] };
+  const second = (await sdk.objects.list('departments', { limit: 2, after: first.meta.after! })) as CursorPage<WireObject>;
   t.same(
     second.results.map((o) => o.id),
     ['engineering'],
   );
   t.equal(second.meta.has_next, false);
   t.equal(second.meta.has_prev, true);
-  const back = (await sdk.objects.list('departments', { limit: 2, before: second.meta.before! })) as { meta: Meta; results: WireObject[] };
+  const back = (await sdk.objects.list('departments', { limit: 2, before: second.meta.before! })) as CursorPage<WireObject>;
   t.same(
     back.results.map((o) => o.id),
     ['ops', 'sales'],
@@ -215,7 +188,7 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   // Subscribing again replaces the properties.
   await sdk.objects.create_subscriptions('teams', 'devs', { recipients: ['alice'], properties: { role: 'lead' } });
 
-  const subs = (await sdk.objects.get_subscriptions('teams', 'devs', { limit: 10 })) as { meta: Meta; results: Subscriber[] };
+  const subs = (await sdk.objects.get_subscriptions('teams', 'devs', { limit: 10 })) as CursorPage<Subscriber>;
   t.same(subs.meta, { count: 3, limit: 10, has_prev: false, before: null, has_next: false, after: null });
   t.same(
     subs.results.map((s) => [s.user?.distinct_id ?? `${s.object!.object_type}/${s.object!.id}`, s.properties]),
@@ -229,7 +202,7 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   t.equal(subs.results[0]!.object!.subscriptions_count, 0, "the child's own count");
   t.equal(((await sdk.objects.get('teams', 'devs')) as WireObject).subscriptions_count, 3);
 
-  const parents = (await sdk.objects.get_objects_subscribed_to('teams', 'frontend')) as { meta: Meta; results: SubscribedTo[] };
+  const parents = (await sdk.objects.get_objects_subscribed_to('teams', 'frontend')) as CursorPage<SubscribedTo>;
   t.same(
     parents.results.map((p) => [p.object.object_type, p.object.id, p.object.properties, p.object.subscriptions_count, p.properties]),
     [
@@ -245,7 +218,7 @@ t.test('subscriptions: create, list, objects subscribed to, delete; the user see
   t.same(removed, { success: true, status_code: 204 });
   t.equal(((await sdk.objects.get('teams', 'devs')) as WireObject).subscriptions_count, 1);
 
-  const mine = (await sdk.users.get_objects_subscribed_to('alice')) as { meta: Meta; results: SubscribedTo[] };
+  const mine = (await sdk.users.get_objects_subscribed_to('alice')) as CursorPage<SubscribedTo>;
   t.same(mine.meta, { count: 2, limit: 10, has_prev: false, before: null, has_next: false, after: null });
   const devs = (await sdk.objects.get('teams', 'devs')) as WireObject;
   const eng = (await sdk.objects.get('departments', 'eng')) as WireObject;

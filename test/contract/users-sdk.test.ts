@@ -9,55 +9,14 @@
  * hand here; nothing is copied from the server's own output.
  */
 
-import { createHmac } from 'node:crypto';
 import t, { type Test } from 'tap';
-import { WS_A, WS_B } from '../helper.js';
-import { listening, rejectionOf, sdkFor, Suprsend } from '../fixtures/sdk.js';
+import { active, CHANNELS, inboxOf, TIMESTAMP, type UserPage, type WireUser, listening, WS_A, WS_B } from '../helpers/index.js';
+import { rejectionOf, sdkFor, Suprsend } from '../helpers/sdk.js';
 
 type Client = InstanceType<typeof Suprsend>;
 type UserEdit = ReturnType<Client['users']['get_edit_instance']>;
 /** What UserEdit keeps besides its typed methods (public fields of the JS class). */
 type UserEditState = { operations: Record<string, unknown>[]; errors: string[]; warnings: string[] };
-
-interface Identity {
-  value: string | Record<string, unknown>;
-  id_provider?: string;
-  status: string;
-  perma_status: string;
-}
-interface WireUser {
-  distinct_id: string;
-  properties: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-  [channel: `$${string}`]: Identity[] | undefined;
-}
-interface ListMeta {
-  count: number;
-  limit: number;
-  has_prev: boolean;
-  before: string | null;
-  has_next: boolean;
-  after: string | null;
-}
-interface ListPage {
-  meta: ListMeta;
-  results: { distinct_id: string; properties: Record<string, unknown>; created_at: string; updated_at: string }[];
-}
-
-/** `2025-04-04T21:37:36.712496+00:00`: ISO-8601 UTC, microseconds, `+00:00`. */
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
-const CHANNEL_ORDER = ['$email', '$sms', '$whatsapp', '$inbox', '$webpush', '$androidpush', '$iospush', '$slack', '$ms_teams'];
-
-/** A new identity as the API shows it: active/active, plus id_provider for push and inbox. */
-const active = (value: Identity['value'], id_provider?: string): Identity =>
-  id_provider === undefined
-    ? { value, status: 'active', perma_status: 'active' }
-    : { value, id_provider, status: 'active', perma_status: 'active' };
-
-/** The `$inbox` value SuprSend gives a user: base64url(HMAC-SHA256(inbox secret, distinct_id)), 43 characters. */
-const inboxOf = (distinctId: string, inboxSecret = WS_A.inbox_secret!) =>
-  createHmac('sha256', inboxSecret).update(distinctId, 'utf8').digest('base64url');
 
 /** A fresh emulator (in-memory database) listening on 127.0.0.1, and an SDK client for workspace A. */
 async function startServer(t: Test): Promise<{ baseUrl: string; sdk: Client }> {
@@ -124,7 +83,7 @@ t.test('users.upsert creates the full user and users.get returns the same', asyn
     $ms_teams: [active(teams)],
   };
   t.strictSame(created, expected, 'upsert answers the whole user');
-  t.strictSame(channelKeys(created), CHANNEL_ORDER, 'channels come in the documented order');
+  t.strictSame(channelKeys(created), CHANNELS, 'channels come in the documented order');
   t.strictSame(plainKeys(created), ['created_at', 'distinct_id', 'properties', 'updated_at'], 'no other top-level fields');
 
   const fetched = (await sdk.users.get(id)) as WireUser;
@@ -298,7 +257,7 @@ t.test('users.edit applies every UserEdit builder method in order', async (t) =>
     $ms_teams: teamsKept.map((v) => active(v)),
   };
   t.strictSame(edited, expected, 'edit answers the whole resulting user');
-  t.strictSame(channelKeys(edited), CHANNEL_ORDER, 'channels come in the documented order');
+  t.strictSame(channelKeys(edited), CHANNELS, 'channels come in the documented order');
   t.strictSame(plainKeys(edited), ['created_at', 'distinct_id', 'properties', 'updated_at'], 'no other top-level fields');
   t.notOk('obsolete' in edited.properties, 'the unset property is gone');
 
@@ -316,14 +275,14 @@ t.test('users.list walks 27 users forward and backward with cursors', async (t) 
   }
   // Newest first.
   const newestFirst = ids.slice().reverse();
-  const pageIds = (page: ListPage) => page.results.map((r) => r.distinct_id);
+  const pageIds = (page: UserPage) => page.results.map((r) => r.distinct_id);
 
-  const forward: ListPage[] = [];
-  let page = (await sdk.users.list({ limit: 10 })) as ListPage;
+  const forward: UserPage[] = [];
+  let page = (await sdk.users.list({ limit: 10 })) as UserPage;
   forward.push(page);
   while (page.meta.has_next) {
     t.type(page.meta.after, 'string', 'has_next comes with an after cursor');
-    page = (await sdk.users.list({ limit: 10, after: page.meta.after! })) as ListPage;
+    page = (await sdk.users.list({ limit: 10, after: page.meta.after! })) as UserPage;
     forward.push(page);
     if (forward.length > 5) break;
   }
@@ -351,11 +310,11 @@ t.test('users.list walks 27 users forward and backward with cursors', async (t) 
   t.match(first.updated_at, TIMESTAMP);
 
   // Backward from the last page.
-  const backward: ListPage[] = [forward[2]!];
+  const backward: UserPage[] = [forward[2]!];
   page = forward[2]!;
   while (page.meta.has_prev) {
     t.type(page.meta.before, 'string', 'has_prev comes with a before cursor');
-    page = (await sdk.users.list({ limit: 10, before: page.meta.before! })) as ListPage;
+    page = (await sdk.users.list({ limit: 10, before: page.meta.before! })) as UserPage;
     backward.push(page);
     if (backward.length > 5) break;
   }
@@ -390,7 +349,7 @@ t.test('users.delete answers 204 and the user is gone', async (t) => {
   const editAfterDelete = await rejectionOf(sdk.users.edit(editGone));
   t.equal(editAfterDelete?.message, `404: user [distinct_id: '${id}'] not found`, 'editing a deleted user is a 404');
 
-  const listed = (await sdk.users.list({ limit: 10 })) as ListPage;
+  const listed = (await sdk.users.list({ limit: 10 })) as UserPage;
   t.strictSame(
     listed.results.map((r) => r.distinct_id),
     ['survivor'],
@@ -426,7 +385,7 @@ t.test('distinct_ids with "/", space, "+", "é" and other reserved characters ro
       t.strictSame(edited.properties, { label: id, edited: true });
       t.strictSame(edited.$sms, [active('+15555550999')]);
 
-      const listed = (await sdk.users.list({ limit: 100 })) as ListPage;
+      const listed = (await sdk.users.list({ limit: 100 })) as UserPage;
       const row = listed.results.find((r) => r.distinct_id === id);
       t.ok(row, 'list shows the id decoded');
       t.strictSame(row?.properties, { label: id, edited: true });
@@ -467,6 +426,6 @@ t.test('a wrong secret or key is rejected with 401 and changes nothing', async (
   const other = new Suprsend(WS_B.key, WS_B.secret, { base_url: baseUrl });
   const crossErr = await rejectionOf(other.users.get('guarded'));
   t.equal(crossErr?.message, `404: user [distinct_id: 'guarded'] not found`, "workspace B does not see A's user");
-  const otherList = (await other.users.list({ limit: 10 })) as ListPage;
+  const otherList = (await other.users.list({ limit: 10 })) as UserPage;
   t.equal(otherList.meta.count, 0, 'workspace B has no users');
 });

@@ -6,17 +6,8 @@ import { randomUUID } from 'node:crypto';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
-import { build, signed, signedHeaders, WS_A, WS_B } from '../helper.js';
-import {
-  active,
-  failures,
-  inboxChannel,
-  TIMESTAMP,
-  trackEvents,
-  userCount,
-  userSchemaErrors,
-  withoutTimestamps,
-} from './fixtures/helpers.js';
+import { failures, inboxChannel, trackEvents, userCount, userSchemaErrors, withoutTimestamps } from './fixtures/helpers.js';
+import { active, build, signed, signedHeaders, TIMESTAMP, WS_A, WS_B } from '../helpers/index.js';
 
 const SDK_VERSION = { $ss_sdk_version: 'suprsend/1.2.0;node/16.x' };
 

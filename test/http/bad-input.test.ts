@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { bearer, build, signed, WS_A } from '../helper.js';
-import { expectApiError, expectJson } from '../fixtures/http.js';
+import { bearer, build, expectApiError, expectJson, signed, WS_A } from '../helpers/index.js';
 
 const API_KEY = WS_A.api_keys[0]!;
 const USER = '/v1/user/u1/';

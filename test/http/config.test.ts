@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { ConfigError, DEV_WORKSPACE, loadConfig } from '../../src/config.js';
+import { tempDir, writeIn } from '../helpers/index.js';
 
 /** Asserts that loading throws a ConfigError whose message names every given text. */
 function expectConfigError(t: Test, fn: () => unknown, names: string[], what: string): void {
@@ -15,12 +15,6 @@ function expectConfigError(t: Test, fn: () => unknown, names: string[], what: st
     t.equal((err as Error).name, 'ConfigError', `${what}: name`);
     for (const n of names) t.match((err as Error).message, n, `${what}: message names ${n}`);
   }
-}
-
-function tempDir(t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-emulator-config-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 t.test('defaults', async (t) => {
@@ -128,7 +122,7 @@ t.test('bad values throw a ConfigError naming the variable', async (t) => {
 });
 
 t.test('WORKSPACES_FILE adds workspaces', async (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir(t, 'suprsend-emulator-config-');
   const file = join(dir, 'workspaces.json');
   writeFileSync(
     file,
@@ -170,12 +164,8 @@ t.test('WORKSPACES_FILE adds workspaces', async (t) => {
 });
 
 t.test('an invalid WORKSPACES_FILE is a ConfigError', async (t) => {
-  const dir = tempDir(t);
-  const write = (name: string, content: string) => {
-    const p = join(dir, name);
-    writeFileSync(p, content);
-    return p;
-  };
+  const dir = tempDir(t, 'suprsend-emulator-config-');
+  const write = (name: string, text: string) => writeIn(dir, name, text);
   const cases: Array<[string, string]> = [
     ['not JSON', write('bad.json', '{"workspaces": [')],
     ['no workspaces', write('empty.json', '{"workspaces": []}')],

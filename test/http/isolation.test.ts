@@ -1,7 +1,6 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { bearer, build, signed, signedHeaders, WS_A, WS_B } from '../helper.js';
-import { expectApiError, expectJson } from '../fixtures/http.js';
+import { bearer, build, expectApiError, expectJson, signed, signedHeaders, WS_A, WS_B } from '../helpers/index.js';
 
 type Identity = { value: unknown; status: string; perma_status: string; id_provider?: string };
 type User = { distinct_id: string; properties: Record<string, unknown> } & Record<`$${string}`, Identity[] | undefined>;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import t from 'tap';
-import { bearer, build, signed, signedHeaders, WS_A, WS_B } from '../helper.js';
+import { bearer, build, signed, signedHeaders, WS_A, WS_B } from '../helpers/index.js';
 
 interface LogLine {
   level: number;

@@ -1,11 +1,10 @@
 // A database written by an older version upgrades in place: every migration
 // after the ones it has is applied at start, and its data stays.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { MIGRATIONS_DIR, openDatabase } from '../../src/db/open.js';
-import { build, bearer } from '../helper.js';
+import { tempDir, bearer, build } from '../helpers/index.js';
 
 interface Journal {
   entries: { tag: string }[];
@@ -23,8 +22,7 @@ function olderMigrations(dir: string, n: number): string {
 }
 
 t.test('a database from before lists, objects, workspaces and user counts upgrades in place', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-emulator-upgrade-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'suprsend-emulator-upgrade-');
   const path = join(dir, 'old.db');
 
   // The first release's schema (users, identities, events), with a user in it.

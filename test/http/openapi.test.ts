@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { generateOpenApi, OPENAPI_PATH } from '../../scripts/write-openapi.js';
-import { build } from '../helper.js';
+import { build } from '../helpers/index.js';
 
 t.test('the committed openapi/openapi.json is up to date', async (t) => {
   const committed = readFileSync(OPENAPI_PATH, 'utf8');

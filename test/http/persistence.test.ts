@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { bearer, testConfig, WS_B } from '../helper.js';
+import { tempDir, bearer, testConfig, WS_B } from '../helpers/index.js';
 
 /** Builds an app on the given database file; the caller closes it. */
 async function open(databasePath: string): Promise<FastifyInstance> {
@@ -33,8 +32,7 @@ const USERS: Array<[string, Record<string, unknown>]> = [
 ];
 
 t.test('users survive closing and reopening the database file', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-emulator-persist-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'suprsend-emulator-persist-');
   const file = join(dir, 'nested', 'emulator.db');
 
   // First run: create, edit, delete.

@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import t, { type Test } from 'tap';
-import { bearer, build } from '../helper.js';
-import { expectApiError, expectJson } from '../fixtures/http.js';
+import { bearer, build, CHANNELS, expectApiError, expectJson, loadFixture, TIMESTAMP, validatorFor } from '../helpers/index.js';
 
 /** SuprSend's published request examples and response schemas (see the file's "source"). */
-const fixtures = JSON.parse(readFileSync(new URL('../fixtures/suprsend-user-schemas.json', import.meta.url), 'utf8')) as {
+const fixtures = loadFixture<{
   requests: Record<'upsert_curl' | 'upsert_request_example' | 'edit_curl', { method: string; path: string; body: Record<string, unknown> }>;
   responses: Record<'upsert_201' | 'upsert_400' | 'get_200' | 'edit_202' | 'delete_404' | 'list_200', Record<string, unknown>>;
   response_examples: { delete_404: { code: number; message: string } };
-};
+}>('suprsend-user-schemas.json');
 
-const ajv = new Ajv.default({ allErrors: true, strict: false });
-addFormats.default(ajv);
-const validators = Object.fromEntries(Object.entries(fixtures.responses).map(([k, s]) => [k, ajv.compile(s)])) as Record<
+const validators = Object.fromEntries(Object.entries(fixtures.responses).map(([k, s]) => [k, validatorFor(s)])) as Record<
   keyof typeof fixtures.responses,
-  ReturnType<typeof ajv.compile>
+  ValidateFunction
 >;
-
-const CHANNELS = ['$email', '$sms', '$whatsapp', '$inbox', '$webpush', '$androidpush', '$iospush', '$slack', '$ms_teams'];
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 
 type Identity = { value: unknown; status: string; perma_status: string; id_provider?: string };
 type User = { distinct_id: string; properties: Record<string, unknown>; created_at: string; updated_at: string } & Record<string, unknown>;
@@ -163,7 +155,7 @@ t.test('GET /v1/user/ validates against the list schema', async (t) => {
   );
   const lastPageSchema = structuredClone(fixtures.responses.list_200) as { properties: { meta: { properties: Record<string, unknown> } } };
   lastPageSchema.properties.meta.properties.after = { type: ['string', 'null'] };
-  const validateLast = ajv.compile(lastPageSchema);
+  const validateLast = validatorFor(lastPageSchema);
   t.ok(validateLast(page2), `page 2 valid (after nullable) ${JSON.stringify(validateLast.errors ?? [])}`);
   t.match(page2.meta, { count: 3, limit: 2, has_prev: true, has_next: false, after: null });
   t.type(page2.meta.before, 'string');

@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import type { WorkspaceConfig } from '../../src/config.js';
 import { requestSignature, signedTargets } from '../../src/http/signature.js';
-import { bearer, build, md5, signedHeaders, WS_A } from '../helper.js';
-import { expectApiError, expectJson } from '../fixtures/http.js';
+import { bearer, build, expectApiError, expectJson, md5, signedHeaders, WS_A } from '../helpers/index.js';
 
 // The fixed vectors of the SDK wire notes (computed with @suprsend/node-sdk's own signature.js).
 const CT = 'application/json; charset=utf-8';

@@ -4,9 +4,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { WS_A, bearer, build } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
-import { addMembers, createList, json, matchesUpstream, upstreamExamples, type ListObject } from './fixtures/helpers.js';
+import { addMembers, createList, matchesUpstream, upstreamExamples, type ListObject } from './fixtures/helpers.js';
+import { bearer, build, expectApiError, expectJson, WS_A } from '../helpers/index.js';
 
 const API_KEY = WS_A.api_keys[0]!;
 const LIST = 'stable';
@@ -16,8 +15,8 @@ async function seeded(t: Test): Promise<{ app: FastifyInstance; version: string 
   const app = await build(t);
   await createList(t, app, LIST, { list_name: 'Stable', list_description: 'do not touch' });
   await addMembers(t, app, LIST, ['u1', 'u2']);
-  const draft = json<ListObject>(t, await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/start_sync/`, {}), 201, 'start_sync');
-  json(
+  const draft = expectJson<ListObject>(t, await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/start_sync/`, {}), 201, 'start_sync');
+  expectJson(
     t,
     await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ['d1'] }),
     201,
@@ -133,13 +132,13 @@ t.test('valid list_ids at the edges: 64 characters, mixed case, padded', async (
   t.equal((await createList(t, app, long)).list_id, long.toLowerCase(), '64 characters: stored lower-cased');
   t.equal((await createList(t, app, '  Padded-ID_9  ')).list_id, 'padded-id_9', 'trimmed and lower-cased');
   t.equal(
-    json<ListObject>(t, await bearer(app, 'GET', '/v1/subscriber_list/PADDED-ID_9/'), 200, 'get by upper case').list_id,
+    expectJson<ListObject>(t, await bearer(app, 'GET', '/v1/subscriber_list/PADDED-ID_9/'), 200, 'get by upper case').list_id,
     'padded-id_9',
   );
   const upsert = await createList(t, app, 'PADDED-id_9', { list_name: 'renamed' });
   t.equal(upsert.list_name, 'renamed', 'creating an existing list_id (any case) updates it');
   t.equal(upsert.list_description, '', 'fields not sent keep their value');
-  const all = json<{ meta: { count: number } }>(t, await bearer(app, 'GET', '/v1/subscriber_list/'), 200, 'get all');
+  const all = expectJson<{ meta: { count: number } }>(t, await bearer(app, 'GET', '/v1/subscriber_list/'), 200, 'get all');
   t.equal(all.meta.count, 2, 'the upsert did not make a second list');
 });
 
@@ -193,7 +192,7 @@ t.test('unknown list on every route: 404 long form "list_id: <id> not found"', a
       t.equal(err.detail, err.message);
     }
   }
-  json(t, await bearer(app, 'PATCH', '/v1/subscriber_list/other/delete/', {}), 200, 'drop other');
+  expectJson(t, await bearer(app, 'PATCH', '/v1/subscriber_list/other/delete/', {}), 200, 'drop other');
   t.strictSame(await snapshot(app, version), before, 'nothing changed');
 });
 
@@ -228,7 +227,7 @@ t.test('distinct_ids that are not a list of distinct_ids: 400, nothing changed',
   const limit = await bearer(app, 'POST', `/v1/subscriber_list/${LIST}/version/${version}/subscriber/remove/`, {
     distinct_ids: Array.from({ length: 10_000 }, (_, i) => `x${i}`),
   });
-  t.strictSame(json(t, limit, 201, '10,000 ids'), { success: true, affected_count: 0 });
+  t.strictSame(expectJson(t, limit, 201, '10,000 ids'), { success: true, affected_count: 0 });
   t.strictSame(await snapshot(app, version), before, 'nothing changed');
 });
 
@@ -257,7 +256,7 @@ t.test('bad query parameters: 400 long form naming the parameter', async (t) => 
   ]) {
     t.equal((await bearer(app, 'GET', url)).statusCode, 200, `${url}: 200`);
   }
-  const far = json<{ meta: unknown; results: unknown[] }>(
+  const far = expectJson<{ meta: unknown; results: unknown[] }>(
     t,
     await bearer(app, 'GET', '/v1/subscriber_list/?offset=100'),
     200,

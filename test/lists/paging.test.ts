@@ -5,17 +5,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { bearer, build } from '../helper.js';
-import {
-  TIMESTAMP,
-  addMembers,
-  createList,
-  json,
-  matchesUpstream,
-  type CursorPageBody,
-  type SubscribedList,
-  type Subscriber,
-} from './fixtures/helpers.js';
+import { addMembers, createList, matchesUpstream, type SubscribedList, type Subscriber } from './fixtures/helpers.js';
+import { bearer, build, type CursorPage, expectJson, TIMESTAMP } from '../helpers/index.js';
 
 const LIST = 'paged';
 const PAGE = 10;
@@ -29,16 +20,16 @@ type Row = { key: string };
 interface Walk {
   /** Rows in listing order. */
   keys: string[];
-  pages: CursorPageBody<Row>[];
+  pages: CursorPage<Row>[];
 }
 
 /** Fetches one page; `cursor` is `after=…` or `before=…`. */
-type Fetch = (cursor: string | undefined) => Promise<CursorPageBody<Row>>;
+type Fetch = (cursor: string | undefined) => Promise<CursorPage<Row>>;
 
 function subscriberFetch(t: Test, app: FastifyInstance, sort: Sort | undefined): Fetch {
   return async (cursor) => {
     const q = [`limit=${PAGE}`, ...(sort ? [`sort=${sort}`] : []), ...(cursor ? [cursor] : [])].join('&');
-    const body = json<CursorPageBody<Subscriber>>(
+    const body = expectJson<CursorPage<Subscriber>>(
       t,
       await bearer(app, 'GET', `/v1/subscriber_list/${LIST}/subscriber/?${q}`),
       200,
@@ -52,7 +43,7 @@ function subscribedFetch(t: Test, app: FastifyInstance, distinctId: string): Fet
   return async (cursor) => {
     const q = [`limit=${PAGE}`, ...(cursor ? [cursor] : [])].join('&');
     const res = await bearer(app, 'GET', `/v1/user/${distinctId}/subscribed_to/list/?${q}`);
-    const body = json<CursorPageBody<SubscribedList>>(t, res, 200, `subscribed_to page ${q}`);
+    const body = expectJson<CursorPage<SubscribedList>>(t, res, 200, `subscribed_to page ${q}`);
     return { meta: body.meta, results: body.results.map((r) => ({ ...r, key: r.list.list_id })) };
   };
 }
@@ -73,7 +64,7 @@ async function forward(fetch: Fetch, between?: () => Promise<void>): Promise<Wal
 }
 
 /** Walks back from `last` along meta.before; returns the rows in listing order. */
-async function backward(fetch: Fetch, last: CursorPageBody<Row>, between?: () => Promise<void>): Promise<Walk> {
+async function backward(fetch: Fetch, last: CursorPage<Row>, between?: () => Promise<void>): Promise<Walk> {
   const walk: Walk = { keys: last.results.map((r) => r.key), pages: [last] };
   let page = last;
   for (let i = 0; i < 100; i++) {
@@ -137,7 +128,7 @@ for (const sort of ['-id', 'id', undefined] as const) {
     const fwd = await forward(fetch);
     t.strictSame(fwd.keys, expected, 'forward: every member once, in order');
     checkShape(t, fwd, TOTAL);
-    const first = fwd.pages[0] as CursorPageBody<Subscriber & Row>;
+    const first = fwd.pages[0] as CursorPage<Subscriber & Row>;
     t.match(first.results[0]!.created_at, TIMESTAMP);
     t.strictSame(
       Object.keys(first.results[0]!)
@@ -207,7 +198,7 @@ for (const sort of ['-id', 'id', undefined] as const) {
 
 t.test("a user's subscribed_to/list: 35 lists forward and back, also while lists are joined between calls", async (t) => {
   const app = await build(t);
-  json(t, await bearer(app, 'POST', '/v1/user/walker/', { name: 'W' }), 201, 'create user');
+  expectJson(t, await bearer(app, 'POST', '/v1/user/walker/', { name: 'W' }), 201, 'create user');
   const lists = Array.from({ length: TOTAL }, (_, i) => `list_${pad(i + 1)}`);
   for (const l of lists) {
     await createList(t, app, l);
@@ -248,7 +239,7 @@ t.test('cursor errors: both cursors, a foreign cursor, garbage', async (t) => {
   const app = await listWithMembers(t);
   const first = await subscriberFetch(t, app, '-id')(undefined);
   const after = encodeURIComponent(first.meta.after!);
-  json(t, await bearer(app, 'POST', '/v1/user/m01/', {}), 201, 'create user m01');
+  expectJson(t, await bearer(app, 'POST', '/v1/user/m01/', {}), 201, 'create user m01');
   for (const [what, url, form] of [
     ['both after and before', `/v1/subscriber_list/${LIST}/subscriber/?after=${after}&before=${after}`, 'long'],
     ['garbage cursor', `/v1/subscriber_list/${LIST}/subscriber/?after=%%%`, 'long'],
@@ -256,7 +247,7 @@ t.test('cursor errors: both cursors, a foreign cursor, garbage', async (t) => {
     ['a subscriber cursor on subscribed_to/list', `/v1/user/m01/subscribed_to/list/?after=${after}`, 'short'],
   ] as const) {
     const res = await bearer(app, 'GET', url);
-    const body = json<Record<string, unknown>>(t, res, 400, what);
+    const body = expectJson<Record<string, unknown>>(t, res, 400, what);
     t.equal(body.code, 400);
     t.equal(typeof body.message, 'string');
     t.equal('error_code' in body, form === 'long', `${what}: ${form} error form`);

@@ -5,9 +5,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
-import { call, dbSnapshot, ok } from './fixtures/helpers.js';
+import { dbSnapshot } from './fixtures/helpers.js';
+import { build, call, expectApiError, ok } from '../helpers/index.js';
 
 const SUBS = '/v1/object/teams/devs/subscription/';
 const LONG = 'x'.repeat(256);

@@ -6,8 +6,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
-import { call, dbSubscriptionCount, ok } from './fixtures/helpers.js';
+import { dbSubscriptionCount } from './fixtures/helpers.js';
+import { build, call, ok } from '../helpers/index.js';
 
 /** Asserts subscriptions_count of each object, through GET and in the database. */
 async function counts(t: Test, app: FastifyInstance, expected: Record<string, number>, step: string): Promise<void> {

@@ -4,21 +4,8 @@
  * 3–7 and 11), not from the server's own output.
  */
 import t from 'tap';
-import { build, signed, WS_A, WS_B } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
-import {
-  call,
-  fixture,
-  inboxOf,
-  matchesSchemas,
-  objectInbox,
-  ok,
-  plainKeys,
-  schemaErrors,
-  strict,
-  TIMESTAMP,
-  upstream,
-} from './fixtures/helpers.js';
+import { fixture, matchesSchemas, objectInbox, plainKeys, strict, upstream } from './fixtures/helpers.js';
+import { build, call, expectApiError, inboxOf, ok, schemaErrors, signed, TIMESTAMP, WS_A, WS_B, signedAs } from '../helpers/index.js';
 
 const OBJECT_KEYS = ['object_type', 'id', 'subscriptions_count', 'properties', 'created_at', 'updated_at'];
 
@@ -242,10 +229,7 @@ t.test('objects and subscriptions belong to one workspace, and go with its reset
   const app = await build(t);
   await ok(t, app, 'POST', '/v1/object/teams/devs/', { name: 'A' }, 201);
   await ok(t, app, 'POST', '/v1/object/teams/devs/subscription/', { recipients: ['u1'] }, 200);
-  const inB = async (method: string, url: string, body?: unknown) => {
-    const res = await signed(app, method as 'GET', url, body, WS_B);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-  };
+  const inB = (method: string, url: string, body?: unknown) => call(app, method, url, body, signedAs(WS_B));
   t.equal((await inB('GET', '/v1/object/teams/devs/')).status, 404, 'B cannot read A’s object');
   t.equal((await inB('GET', '/v1/user/u1/subscribed_to/object/')).status, 404, 'nor A’s user');
   t.equal((await inB('POST', '/v1/object/teams/devs/subscription/', { recipients: ['u1'] })).status, 404, 'nor subscribe to it');

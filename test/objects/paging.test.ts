@@ -5,8 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
-import { ok } from './fixtures/helpers.js';
+import { build, ok } from '../helpers/index.js';
 
 const N = 35;
 const LIMIT = 10;

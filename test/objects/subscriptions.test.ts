@@ -5,9 +5,8 @@
  */
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
-import { call, dbSubscriptionCount, inboxOf, matchesSchemas, ok, TIMESTAMP } from './fixtures/helpers.js';
+import { dbSubscriptionCount, matchesSchemas } from './fixtures/helpers.js';
+import { build, call, expectApiError, inboxOf, ok, TIMESTAMP } from '../helpers/index.js';
 
 const SUBS = '/v1/object/teams/devs/subscription/';
 

@@ -6,8 +6,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
 import { requestSignature } from '../../src/http/signature.js';
-import { ADMIN_TOKEN, bearer, build, signedHeaders, WS_A, WS_B } from '../helper.js';
-import { errorShapeProblem } from './fixtures/server.js';
+import { ADMIN_TOKEN, bearer, build, errorShapeProblem, signedHeaders, WS_A, WS_B } from '../helpers/index.js';
 
 const SEED = 20250401;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';

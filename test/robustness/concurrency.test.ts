@@ -3,19 +3,14 @@
  * listening server: no update is lost, none is applied twice.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t, { type Test as Tap } from 'tap';
-import { buildApp } from '../../src/app.js';
-import { signedHeaders, testConfig, WS_A } from '../helper.js';
 import { mapLimit, send, type Reply } from './fixtures/server.js';
+import { listening, signedHeaders, WS_A } from '../helpers/index.js';
 
 const CONNECTIONS = 50;
 
 t.test('concurrent edits of one user over 50 keep-alive connections', async (t) => {
-  const app = await buildApp(testConfig({ validateResponses: false }));
-  t.teardown(() => app.close());
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.server.address() as AddressInfo).port;
+  const { app, port } = await listening(t, { validateResponses: false });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   t.teardown(() => agent.destroy());
 

@@ -3,14 +3,12 @@
  * writers is SIGKILLed; a new child on the same file must show every
  * acknowledged write with the acknowledged content.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
-import { signedHeaders, WS_A } from '../helper.js';
 import { mapLimit, send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { tempDir, signedHeaders, WS_A } from '../helpers/index.js';
 
 const WRITERS = 20;
 const LOAD_MS = 1500;
@@ -26,8 +24,7 @@ interface Identity {
 const emailsOf = (user: Json) => ((user.$email as Identity[] | undefined) ?? []).map((i) => String(i.value)).sort();
 
 t.test('every write acknowledged before a SIGKILL is there after a restart', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-robust-crash-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'suprsend-robust-crash-');
   const dbFile = join(dir, 'emulator.db');
   const env = serverEnv({ DATABASE_PATH: dbFile });
 

@@ -4,16 +4,14 @@
  * reach the handlers. No answer is a 5xx, every error is in SuprSend's shape,
  * and afterwards the store is consistent.
  */
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import t from 'tap';
 import { CHANNELS } from '../../src/engine/types.js';
 import { requestSignature } from '../../src/http/signature.js';
-import { startServer } from '../../src/server.js';
-import { ADMIN_TOKEN, build, testConfig, WS_A, WS_B } from '../helper.js';
-import { errorShapeProblem, send, STACK_PATTERNS } from './fixtures/server.js';
+import { send } from './fixtures/server.js';
+import { ADMIN_TOKEN, build, errorShapeProblem, serving, stackFrameIn, TIMESTAMP, WS_A, WS_B } from '../helpers/index.js';
 
 const SEED = 4242;
 const NUM_RUNS = 4000;
@@ -584,8 +582,6 @@ async function snapshotBody(app: FastifyInstance, how: string): Promise<string> 
   return JSON.stringify(doc);
 }
 
-/** SuprSend's timestamp form: `2025-04-04T21:37:36.712496+00:00`. */
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 const TIME_KEYS = new Set(['created_at', 'updated_at', 'now']);
 
 /** The first created_at/updated_at/now value anywhere in `value` that is not a SuprSend timestamp. */
@@ -621,7 +617,7 @@ function problemWith(built: Built, res: { statusCode: number; body: string; head
   const badTime = findBadTimestamp(JSON.parse(body));
   if (badTime) return `${status} with a timestamp not in the documented form (decision 11): ${badTime}`;
   if (!/^\/_emulator\/(journal|snapshot)/.test(built.path)) {
-    const frame = STACK_PATTERNS.find((p) => p.test(body));
+    const frame = stackFrameIn(body);
     if (frame) return `${status} body with stack trace text: ${body.slice(0, 300)}`;
   }
   return undefined;
@@ -800,9 +796,7 @@ t.test('edge sequences', async (t) => {
 
 /** Raw request targets that a URL-normalising client (and so app.inject) never sends, over a real socket. */
 t.test('raw request targets: dot segments, traversal towards the control plane, odd forms', async (t) => {
-  const { app } = await startServer({ ...testConfig({ logLevel: 'silent' }), port: 0, host: '127.0.0.1' });
-  t.teardown(() => app.close());
-  const port = (app.server.address() as AddressInfo).port;
+  const { port } = await serving(t);
   const targets = [
     '/v1/user/../user/alice/',
     '/v1/user/alice/../bob/',

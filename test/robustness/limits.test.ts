@@ -5,26 +5,16 @@
  * HTTP-level errors come in the SuprSend error shape too.
  */
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../src/config.js';
-import { startServer } from '../../src/server.js';
-import { testConfig, WS_A } from '../helper.js';
-import { errorShapeProblem, send } from './fixtures/server.js';
+import { send } from './fixtures/server.js';
+import { errorShapeProblem, serving, WS_A } from '../helpers/index.js';
 
 const BODY_LIMIT = 64 * 1024;
 const AUTH = `Bearer ${WS_A.api_keys[0]}`;
 
-async function listen(t: Test, overrides: Partial<AppConfig>): Promise<{ app: FastifyInstance; port: number }> {
-  const { app } = await startServer({
-    ...testConfig({ bodyLimit: BODY_LIMIT, logLevel: 'silent', ...overrides }),
-    port: 0,
-    host: '127.0.0.1',
-  });
-  t.teardown(() => app.close());
-  return { app, port: (app.server.address() as AddressInfo).port };
-}
+/** The server `src/bin.ts` runs, with a 64 KiB body limit. */
+const listen = (t: Test, overrides: Partial<AppConfig>) => serving(t, { bodyLimit: BODY_LIMIT, ...overrides });
 
 interface RawResponse {
   status: number;

@@ -3,15 +3,14 @@
  * flight completes, new connections are refused, the process exits 0 and the
  * database file is left clean.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test as Tap } from 'tap';
-import { ADMIN_TOKEN, signedHeaders, WS_A } from '../helper.js';
-import { errorShapeProblem, send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { send, serverEnv, spawnServer, waitExit, type Reply } from './fixtures/server.js';
+import { tempDir, ADMIN_TOKEN, errorShapeProblem, signedHeaders, WS_A } from '../helpers/index.js';
 
 const AUTH = `Bearer ${WS_A.api_keys[0]}`;
 const DELAY_MS = 800;
@@ -34,11 +33,7 @@ function tryConnect(port: number): Promise<string> {
   });
 }
 
-function tempDb(t: Tap): string {
-  const dir = mkdtempSync(join(tmpdir(), 'suprsend-robust-shutdown-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'emulator.db');
-}
+const tempDb = (t: Tap): string => join(tempDir(t, 'suprsend-robust-shutdown-'), 'emulator.db');
 
 t.test('SIGTERM with a request in flight', async (t) => {
   const dbFile = tempDb(t);
