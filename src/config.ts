@@ -73,7 +73,7 @@ const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
-/** What the app factory needs. Tests build this directly. */
+/** What the app factory needs; `loadConfig` builds it from settings, for the server and for tests alike. */
 export interface AppConfig {
   databasePath: string;
   logLevel: (typeof LOG_LEVELS)[number];

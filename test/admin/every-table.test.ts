@@ -11,8 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from '../../src/db/schema.js';
-import { build, WS_A } from '../helper.js';
-import { admin, adminOk, api, json } from './fixtures/admin.js';
+import { admin, api, build, expectJson, WS_A } from '../helpers/index.js';
+import { adminOk } from './fixtures/admin.js';
 
 const A = WS_A.api_keys[0]!;
 
@@ -57,7 +57,7 @@ function rowCounts(app: FastifyInstance, dataKey: string): Record<string, number
 /** Through the API: a user and an object with identities, a list with a member and a draft, subscriptions, an event and a rejected record. */
 async function populate(t: Test, app: FastifyInstance): Promise<void> {
   const call = async (method: 'POST' | 'PATCH', url: string, body: unknown, status: number) =>
-    json(t, await api(app, method, url, A, body), status, `${method} ${url}`);
+    expectJson(t, await api(app, method, url, A, body), status, `${method} ${url}`);
   await call('POST', '/v1/user/alice/', { $email: ['alice@example.com'], plan: 'pro' }, 201);
   await call('POST', '/v1/object/teams/t1/', { $email: ['t1@example.com'], name: 'Team 1' }, 201);
   await call('POST', '/v1/object/departments/d1/', { name: 'Dept 1' }, 201);
