@@ -15,7 +15,7 @@ import { bufferAllBodies } from './http/body.js';
 import { installClientErrorHandling } from './http/clientError.js';
 import { installErrorHandlers, sendError } from './http/errorHandler.js';
 import { guardSuprsendApi } from './http/apiGuard.js';
-import { rewriteUrl } from './http/routing.js';
+import { methodNotAllowedFromRouteTable, rewriteUrl } from './http/routing.js';
 import { recordRequests } from './journal/hook.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
@@ -108,6 +108,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     rewriteUrl: rewriteUrl(config.plusAsSpace),
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Watches every route added from here on; the 405s are added after the last one.
+  const answerMethodNotAllowed = methodNotAllowedFromRouteTable(app);
   installClientErrorHandling(app.server, app.log, config.requestTimeoutMs);
   app.setValidatorCompiler(validatorCompiler);
   if (config.validateResponses) app.setSerializerCompiler(serializerCompiler);
@@ -191,6 +193,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     await api.register(listsRoutes);
     await api.register(objectsRoutes);
   });
+
+  // Last: every path now known, each answers 405 (with Allow) for the methods it does not serve.
+  answerMethodNotAllowed();
 
   return app;
 }

@@ -1,26 +1,73 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { ApiError } from '../api/errors.js';
 
-const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on the routes that only answer 405 for a path's other methods. */
+    methodNotAllowed?: boolean;
+  }
+}
 
-/** Answers 405, with an Allow header, for the methods a path does not serve. */
-export function methodNotAllowed(app: FastifyInstance, url: string, allowed: HTTPMethods[]): void {
-  const others = METHODS.filter((m) => !allowed.includes(m) && !(m === 'GET' && allowed.includes('HEAD')));
-  if (others.length === 0) return;
-  const allow = allowed.join(', ');
-  app.route({
-    method: others,
-    url,
-    config: { public: true },
-    schema: { hide: true },
-    handler: async (request, reply) => {
-      reply.header('allow', allow);
-      throw new ApiError(
-        405,
-        `Method Not Allowed: ${request.method} is not served on ${url.replace(/:(\w+)/g, '{$1}')}; allowed: ${allow}`,
-      );
-    },
+/** The methods every path answers: served, or else 405. */
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Allow lists methods in this order; others (none today) after them. */
+const rank = (m: string) => {
+  const i = METHODS.indexOf(m as HTTPMethods);
+  return i === -1 ? METHODS.length : i;
+};
+
+/** One path of the route table: its URL as first registered, and the methods served on it. */
+interface RoutedPath {
+  url: string;
+  methods: Set<string>;
+}
+
+/**
+ * The router's notion of "the same path" (trailing slash ignored, parameter
+ * names don't matter), so that `/a/:x/` and `/a/:y` share one entry.
+ */
+const pathKey = (url: string) => url.replace(/:\w+/g, ':').replace(/(.)\/$/, '$1');
+
+/**
+ * Answers 405, with an Allow header, for every method a registered path does
+ * not serve, derived from the route table rather than kept by hand. Call
+ * before any route is added; the returned function, called after the last,
+ * adds one hidden route per path for the methods it lacks. HEAD counts as
+ * served where Fastify exposes it for a GET route. The 405 routes are public:
+ * a wrong method is answered before credentials are looked at.
+ */
+export function methodNotAllowedFromRouteTable(app: FastifyInstance): () => void {
+  const table = new Map<string, RoutedPath>();
+  let sealed = false;
+  app.addHook('onRoute', (route) => {
+    if (sealed) return;
+    const key = pathKey(route.url);
+    const entry = table.get(key) ?? { url: route.url, methods: new Set<string>() };
+    for (const m of ([] as string[]).concat(route.method)) entry.methods.add(m.toUpperCase());
+    table.set(key, entry);
   });
+
+  return () => {
+    sealed = true;
+    for (const { url, methods } of table.values()) {
+      const others = METHODS.filter((m) => !methods.has(m));
+      if (others.length === 0) continue;
+      const allow = [...methods].sort((a, b) => rank(a) - rank(b)).join(', ');
+      const shown = url.replace(/:(\w+)/g, '{$1}');
+      app.route({
+        method: others,
+        url,
+        exposeHeadRoute: false,
+        config: { public: true, methodNotAllowed: true },
+        schema: { hide: true },
+        handler: async (request, reply) => {
+          reply.header('allow', allow);
+          throw new ApiError(405, `Method Not Allowed: ${request.method} is not served on ${shown}; allowed: ${allow}`);
+        },
+      });
+    }
+  };
 }
 
 /** Replaces a literal "+" in the path (not the query) by "%20", for clients that send spaces as "+". */

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { pageRequest } from '../api/cursor.js';
 import { userNotFound } from '../users/errors.js';
-import { methodNotAllowed } from '../http/routing.js';
 import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import { distinctIdParams } from '../users/schemas.js';
 import { checkedId } from '../users/service.js';
@@ -81,7 +80,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => lists.getAll(request.workspace, request.query.limit ?? DEFAULT_LIST_PAGE_SIZE, request.query.offset ?? 0),
   );
-  methodNotAllowed(app, BASE, ['GET', 'POST']);
 
   app.get(
     LIST,
@@ -114,7 +112,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return { success: true };
     },
   );
-  methodNotAllowed(app, LIST, ['GET', 'DELETE']);
 
   app.patch(
     `${LIST}delete/`,
@@ -133,7 +130,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return { success: true };
     },
   );
-  methodNotAllowed(app, `${LIST}delete/`, ['PATCH']);
 
   // ---- members --------------------------------------------------------------------------------
 
@@ -152,7 +148,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => reply.code(201).send(lists.addMembers(request.workspace, request.params.list_id, request.body.distinct_ids)),
   );
-  methodNotAllowed(app, `${LIST}subscriber/add/`, ['POST']);
 
   app.post(
     `${LIST}subscriber/remove/`,
@@ -170,7 +165,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply.code(201).send(lists.removeMembers(request.workspace, request.params.list_id, request.body.distinct_ids)),
   );
-  methodNotAllowed(app, `${LIST}subscriber/remove/`, ['POST']);
 
   app.get(
     `${LIST}subscriber/`,
@@ -191,7 +185,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return lists.members(request.workspace, request.params.list_id, req, sort ?? '-id');
     },
   );
-  methodNotAllowed(app, `${LIST}subscriber/`, ['GET']);
 
   // ---- draft versions (replace all members) ---------------------------------------------------
 
@@ -209,7 +202,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => reply.code(201).send(lists.startSync(request.workspace, request.params.list_id)),
   );
-  methodNotAllowed(app, `${LIST}start_sync/`, ['POST']);
 
   app.get(
     VERSION,
@@ -242,7 +234,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return { success: true };
     },
   );
-  methodNotAllowed(app, VERSION, ['GET', 'DELETE']);
 
   for (const [action, summary, change] of [
     ['add', 'Add users to a draft version', lists.addToVersion],
@@ -265,7 +256,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
           .code(201)
           .send(change.call(lists, request.workspace, request.params.list_id, request.params.version_id, request.body.distinct_ids)),
     );
-    methodNotAllowed(app, `${VERSION}subscriber/${action}/`, ['POST']);
   }
 
   app.patch(
@@ -282,7 +272,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => reply.code(201).send(lists.finishSync(request.workspace, request.params.list_id, request.params.version_id)),
   );
-  methodNotAllowed(app, `${VERSION}finish_sync/`, ['PATCH']);
 
   app.patch(
     `${VERSION}delete/`,
@@ -300,7 +289,6 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return { success: true };
     },
   );
-  methodNotAllowed(app, `${VERSION}delete/`, ['PATCH']);
 
   // ---- the lists a user belongs to (user API: short error form) -------------------------------
 
@@ -324,5 +312,4 @@ export const listsRoutes: FastifyPluginAsyncZod = async (app) => {
       return lists.subscribedTo(ws, distinctId, req);
     },
   );
-  methodNotAllowed(app, '/v1/user/:distinct_id/subscribed_to/list/', ['GET']);
 };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageRequest } from '../api/cursor.js';
-import { methodNotAllowed } from '../http/routing.js';
 import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import {
   bulkDeleteBodySchema,
@@ -42,7 +41,6 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => objects.list(request.workspace, request.params.object_type, pageRequest(OBJECT_CURSOR, request.query)),
   );
-  methodNotAllowed(app, '/v1/object/:object_type/', ['GET']);
 
   const url = '/v1/object/:object_type/:id/';
   app.post(
@@ -102,7 +100,6 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
-  methodNotAllowed(app, url, ['GET', 'POST', 'PATCH', 'DELETE']);
 
   app.delete(
     '/v1/bulk/object/:object_type/',
@@ -121,7 +118,6 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
-  methodNotAllowed(app, '/v1/bulk/object/:object_type/', ['DELETE']);
 
   const subscriptionUrl = '/v1/object/:object_type/:id/subscription/';
   app.post(
@@ -178,7 +174,6 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
-  methodNotAllowed(app, subscriptionUrl, ['GET', 'POST', 'DELETE']);
 
   const objectSubscribedTo = '/v1/object/:object_type/:id/subscribed_to/object/';
   app.get(
@@ -201,7 +196,6 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
         pageRequest(OBJECT_SUBSCRIBED_TO_CURSOR, request.query),
       ),
   );
-  methodNotAllowed(app, objectSubscribedTo, ['GET']);
 
   const userSubscribedTo = '/v1/user/:distinct_id/subscribed_to/object/';
   app.get(
@@ -219,5 +213,4 @@ export const objectsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) =>
       objects.listUserSubscribedTo(request.workspace, request.params.distinct_id, pageRequest(USER_SUBSCRIBED_TO_CURSOR, request.query)),
   );
-  methodNotAllowed(app, userSubscribedTo, ['GET']);
 };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageRequest } from '../api/cursor.js';
-import { methodNotAllowed } from '../http/routing.js';
 import { commonErrors, cursorQuerySchema, errorSchema } from '../api/schemas.js';
 import {
   bulkDeleteBodySchema,
@@ -32,7 +31,6 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => users.list(request.workspace, pageRequest(USER_CURSOR, request.query)),
   );
-  methodNotAllowed(app, '/v1/user/', ['GET']);
 
   const url = '/v1/user/:distinct_id/';
   app.post(
@@ -88,7 +86,6 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
-  methodNotAllowed(app, url, ['GET', 'POST', 'PATCH', 'DELETE']);
 
   app.post(
     '/v1/user/:distinct_id/merge/',
@@ -104,7 +101,6 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => reply.code(201).send(users.merge(request.workspace, request.params.distinct_id, request.body)),
   );
-  methodNotAllowed(app, '/v1/user/:distinct_id/merge/', ['POST']);
 
   app.delete(
     '/v1/bulk/user/',
@@ -122,5 +118,4 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send(null);
     },
   );
-  methodNotAllowed(app, '/v1/bulk/user/', ['DELETE']);
 };

@@ -218,7 +218,7 @@ t.test('unsupported methods answer 405 with an Allow header', async (t) => {
   for (const url of [USER, '/v1/user/u1']) {
     const put = await bearer(app, 'PUT', url, { name: 'Eve' });
     expectApiError(t, put, 405, `PUT ${url}`);
-    t.same(allowOf(put.headers.allow), ['DELETE', 'GET', 'PATCH', 'POST'], `Allow on ${url}`);
+    t.same(allowOf(put.headers.allow), ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST'], `Allow on ${url}`);
   }
   const putNoAuth = await app.inject({ method: 'PUT', url: USER });
   expectApiError(t, putNoAuth, 405, 'PUT without credentials');
@@ -227,7 +227,7 @@ t.test('unsupported methods answer 405 with an Allow header', async (t) => {
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
     const res = await bearer(app, method, '/v1/user/', method === 'DELETE' ? undefined : {});
     expectApiError(t, res, 405, `${method} /v1/user/`);
-    t.same(allowOf(res.headers.allow), ['GET'], `Allow on /v1/user/ for ${method}`);
+    t.same(allowOf(res.headers.allow), ['GET', 'HEAD'], `Allow on /v1/user/ for ${method}`);
   }
   const after = await snapshot(app);
   t.equal(after.user, before.user, 'u1 unchanged');

@@ -270,19 +270,19 @@ t.test('other methods: 405; no credentials: 401 long form', async (t) => {
   const { app, version } = await seeded(t);
   const before = await snapshot(app, version);
   const paths: Array<[string, string[]]> = [
-    ['/v1/subscriber_list/', ['GET', 'POST']],
-    [`/v1/subscriber_list/${LIST}/`, ['GET', 'DELETE']],
+    ['/v1/subscriber_list/', ['GET', 'HEAD', 'POST']],
+    [`/v1/subscriber_list/${LIST}/`, ['GET', 'HEAD', 'DELETE']],
     [`/v1/subscriber_list/${LIST}/delete/`, ['PATCH']],
-    [`/v1/subscriber_list/${LIST}/subscriber/`, ['GET']],
+    [`/v1/subscriber_list/${LIST}/subscriber/`, ['GET', 'HEAD']],
     [`/v1/subscriber_list/${LIST}/subscriber/add/`, ['POST']],
     [`/v1/subscriber_list/${LIST}/subscriber/remove/`, ['POST']],
     [`/v1/subscriber_list/${LIST}/start_sync/`, ['POST']],
-    [`/v1/subscriber_list/${LIST}/version/${version}/`, ['GET', 'DELETE']],
+    [`/v1/subscriber_list/${LIST}/version/${version}/`, ['GET', 'HEAD', 'DELETE']],
     [`/v1/subscriber_list/${LIST}/version/${version}/subscriber/add/`, ['POST']],
     [`/v1/subscriber_list/${LIST}/version/${version}/subscriber/remove/`, ['POST']],
     [`/v1/subscriber_list/${LIST}/version/${version}/finish_sync/`, ['PATCH']],
     [`/v1/subscriber_list/${LIST}/version/${version}/delete/`, ['PATCH']],
-    ['/v1/user/u1/subscribed_to/list/', ['GET']],
+    ['/v1/user/u1/subscribed_to/list/', ['GET', 'HEAD']],
   ];
   for (const [path, allowed] of paths) {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {

@@ -211,12 +211,12 @@ t.test('bulk delete: 204, unknown ids are fine, other types untouched', async (t
 t.test('other methods answer 405 with Allow', async (t) => {
   const app = await build(t);
   const cases: [string, string, string][] = [
-    ['PUT', '/v1/object/teams/devs/', 'GET, POST, PATCH, DELETE'],
-    ['POST', '/v1/object/teams/', 'GET'],
+    ['PUT', '/v1/object/teams/devs/', 'GET, HEAD, POST, PATCH, DELETE'],
+    ['POST', '/v1/object/teams/', 'GET, HEAD'],
     ['GET', '/v1/bulk/object/teams/', 'DELETE'],
-    ['PATCH', '/v1/object/teams/devs/subscription/', 'GET, POST, DELETE'],
-    ['POST', '/v1/object/teams/devs/subscribed_to/object/', 'GET'],
-    ['DELETE', '/v1/user/u1/subscribed_to/object/', 'GET'],
+    ['PATCH', '/v1/object/teams/devs/subscription/', 'GET, HEAD, POST, DELETE'],
+    ['POST', '/v1/object/teams/devs/subscribed_to/object/', 'GET, HEAD'],
+    ['DELETE', '/v1/user/u1/subscribed_to/object/', 'GET, HEAD'],
   ];
   for (const [method, url, allow] of cases) {
     const res = await call(app, method, url, method === 'GET' || method === 'DELETE' ? undefined : {});
