@@ -7,8 +7,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { build } from '../helper.js';
-import { expectApiError } from '../fixtures/http.js';
+import { build, expectApiError } from '../helpers/index.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
