@@ -74,7 +74,7 @@ function defaultWallMicros(): number {
  * The times the clock may be set to: 1970 to the start of 9999, so that a
  * running clock keeps four-digit years (SuprSend's format) for a long while.
  */
-export const CLOCK_RANGE = { min: 0, max: Date.UTC(9999, 0, 1) * 1000 } as const;
+const CLOCK_RANGE = { min: 0, max: Date.UTC(9999, 0, 1) * 1000 } as const;
 
 export function inClockRange(micros: number): boolean {
   return Number.isFinite(micros) && micros >= CLOCK_RANGE.min && micros <= CLOCK_RANGE.max;

@@ -10,7 +10,7 @@ export function encodeCursor(kind: string, rowId: number): string {
   return Buffer.from(`${kind}:${rowId}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(kind: string, cursor: string, param: 'after' | 'before'): number {
+function decodeCursor(kind: string, cursor: string, param: 'after' | 'before'): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^([a-z_]+):(\d{1,15})$/.exec(text);
   if (!m || m[1] !== kind) throw badRequest(`${param}: not a cursor of this listing; pass meta.${param} from a previous page`);

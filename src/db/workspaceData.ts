@@ -16,7 +16,7 @@ const ALL_DATA_TABLES = TABLES.map((t) => t.name).filter((name) => name !== 'wor
  * children first so a chunked delete cascades little. Rows of tables without
  * one (identities, list versions…) hang off these by foreign key and go by cascade.
  */
-export const WORKSPACE_TABLES = childrenFirst(TABLES.filter((t) => t.columns.some((c) => c.name === 'workspace')));
+const WORKSPACE_TABLES = childrenFirst(TABLES.filter((t) => t.columns.some((c) => c.name === 'workspace')));
 
 function childrenFirst(tables: ReturnType<typeof getTableConfig>[]): string[] {
   const parentsOf = new Map(tables.map((t) => [t.name, t.foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable).name)]));

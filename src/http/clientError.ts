@@ -9,7 +9,7 @@ import { ApiError } from '../api/errors.js';
  * that are not HTTP). Fastify's default answer is `{"error","message",
  * "statusCode"}`; these get SuprSend's error shape like every other error.
  */
-export function clientErrorAnswer(err: NodeJS.ErrnoException): ApiError {
+function clientErrorAnswer(err: NodeJS.ErrnoException): ApiError {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new ApiError(408, 'Request Timeout: the request was not received completely in time (setting REQUEST_TIMEOUT_MS)');

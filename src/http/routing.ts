@@ -71,7 +71,7 @@ export function methodNotAllowedFromRouteTable(app: FastifyInstance): () => void
 }
 
 /** Replaces a literal "+" in the path (not the query) by "%20", for clients that send spaces as "+". */
-export function plusToSpaceInPath(url: string): string {
+function plusToSpaceInPath(url: string): string {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   if (!path.includes('+')) return url;

@@ -3,8 +3,8 @@ import { validateDistinctId } from '../engine/index.js';
 import { cursorMetaSchema } from '../api/schemas.js';
 
 /** Upper bound of `distinct_ids` in one add/remove call. */
-export const MAX_IDS_PER_CALL = 10_000;
-export const MAX_LIST_ID_LENGTH = 64;
+const MAX_IDS_PER_CALL = 10_000;
+const MAX_LIST_ID_LENGTH = 64;
 
 /** Django REST framework's wording for a missing or mistyped field, which upstream answers with. */
 const requiredString = (iss: { input?: unknown }) =>
@@ -21,7 +21,7 @@ export function normaliseListId(listId: string): string {
  * `list_id` in a create body: trimmed, lower-cased, then 1 to 64 characters
  * of `[a-z0-9_-]`.
  */
-export const listIdInput = z
+const listIdInput = z
   .string({ error: requiredString })
   .trim()
   .toLowerCase()
@@ -137,7 +137,7 @@ export const changeResultSchema = z
 
 export const successSchema = z.object({ success: z.boolean() }).meta({ id: 'ListSuccess' });
 
-export const subscriberSchema = z
+const subscriberSchema = z
   .object({
     id: z.string().describe('Opaque id of the membership; usable as a before/after cursor'),
     distinct_id: z.string(),
@@ -169,7 +169,7 @@ export const subscribedListPageSchema = z
   .meta({ id: 'SubscribedListPage' });
 
 /** The long error form every subscriber-list route answers with. */
-export const listErrorSchema = z
+const listErrorSchema = z
   .object({
     code: z.number().int().describe('HTTP status code'),
     error_code: z.string().describe('e.g. not_found, error, authentication_failed'),

@@ -7,7 +7,7 @@ import { badRequest } from '../api/errors.js';
 import { MAX_OBJECT_KEY_LENGTH, MAX_RECIPIENTS } from './schemas.js';
 
 /** A problem with an object_type or object id (non-empty string of at most 255 characters), or null. */
-export function objectKeyProblem(name: 'object_type' | 'id', value: unknown): string | null {
+function objectKeyProblem(name: 'object_type' | 'id', value: unknown): string | null {
   if (typeof value !== 'string') return `${name} must be a string`;
   if (value.trim() === '') return `${name} must not be empty`;
   const length = [...value].length;

@@ -8,7 +8,7 @@ export const MAX_OBJECT_KEY_LENGTH = 255;
 /** Most recipients one subscription call may name (SuprSend's documented limit). */
 export const MAX_RECIPIENTS = 100;
 /** Most ids one bulk delete may name. */
-export const MAX_BULK_OBJECT_IDS = 10_000;
+const MAX_BULK_OBJECT_IDS = 10_000;
 
 const objectType = z
   .string()
@@ -37,7 +37,7 @@ export const objectSchema = z
 export const objectListSchema = z.object({ meta: cursorMetaSchema, results: z.array(objectSchema) }).meta({ id: 'ObjectList' });
 
 /** One subscriber of an object: a user or a child object (the other one is null). */
-export const subscriptionSchema = z
+const subscriptionSchema = z
   .object({
     properties: z.record(z.string(), z.unknown()).describe('Subscription properties, `$recipient.subscription.<key>` in templates'),
     user: z
@@ -67,7 +67,7 @@ export const subscriptionListSchema = z
   .meta({ id: 'ObjectSubscriptionList' });
 
 /** A subscription seen from the subscriber: the (parent) object it is subscribed to. */
-export const subscribedToSchema = z
+const subscribedToSchema = z
   .object({
     properties: z.record(z.string(), z.unknown()).describe('Subscription properties'),
     object: z.object({

@@ -72,7 +72,7 @@ export function byOwner<R>(rows: readonly R[], ownerOf: (row: R) => number): Map
 }
 
 /** Rows per multi-row insert, well below SQLite's limit on bound parameters. */
-export const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 500;
 
 export function chunks<T>(items: readonly T[], size = INSERT_CHUNK): T[][] {
   const out: T[][] = [];

@@ -33,7 +33,7 @@ export const userSchema = z
   })
   .meta({ id: 'User' });
 
-export const userSummarySchema = z
+const userSummarySchema = z
   .object({
     distinct_id: z.string(),
     properties: z.record(z.string(), z.unknown()),
