@@ -9,7 +9,7 @@ import { errorSchema } from '../api/schemas.js';
 import { userSchema } from '../users/schemas.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { checkAdminToken } from './auth.js';
-import { queryStoredJournal } from './journalQuery.js';
+import { JournalControl } from './journalControl.js';
 import { snapshotSchema } from './snapshot.js';
 import {
   channelStatusSchema,
@@ -43,7 +43,8 @@ const workspaceToWire = (ws: Workspace) => ({
 
 /** `/_emulator/`: what testers get that the real service can't give. Guarded by the admin token. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workspaces, journal, faults, clock, users, config, snapshots } = app.emulator;
+  const { workspaces, journal, faults, clock, users, config, snapshots, events } = app.emulator;
+  const journalControl = new JournalControl(workspaces, journal, events);
 
   app.addHook('onRequest', async (request) => checkAdminToken(request, config.adminToken));
   app.addHook('preValidation', async (request) => parseJsonBody(request));
@@ -172,16 +173,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ kind: z.string(), entries: z.array(z.record(z.string(), z.unknown())) }), ...errors },
       },
     },
-    async (request) => {
-      const q = request.query;
-      const sinceMicros = q.since === undefined ? undefined : parseTimestamp(q.since);
-      if (sinceMicros === null) throw badRequest('since: must be an ISO-8601 time such as 2025-01-01T00:00:00Z');
-      if (q.workspace !== undefined) workspaces.get(q.workspace);
-      if (q.kind === 'requests') {
-        return { kind: q.kind, entries: journal.query({ ...q, sinceMicros }) };
-      }
-      return { kind: q.kind, entries: queryStoredJournal(app.emulator.db, workspaces.registry, q.kind, { ...q, sinceMicros }) };
-    },
+    async (request) => journalControl.query(request.query),
   );
   app.delete(
     '/_emulator/journal',
@@ -194,8 +186,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (_request, reply) => {
-      journal.clear();
-      app.emulator.events.clearStored();
+      journalControl.clear();
       return reply.code(204).send(null);
     },
   );

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { UserService } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { classifyRecord, type ClassifiedRecord } from './classify.js';
-import { EventStore } from './store.js';
+import { EventStore, type StoredFailure, type StoredRowFilter, type StoredTrackEvent } from './store.js';
 
 export interface IngestResult {
   received: number;
@@ -29,6 +29,16 @@ export class EventService {
   /** Forgets stored track events and failed records (the journal is cleared). */
   clearStored(): void {
     this.store.clear();
+  }
+
+  /** Stored track events, newest first (for the journal). */
+  storedTrackEvents(filter: StoredRowFilter): StoredTrackEvent[] {
+    return this.store.trackEvents(filter);
+  }
+
+  /** Records that failed, newest first (for the journal). */
+  storedFailures(filter: StoredRowFilter): StoredFailure[] {
+    return this.store.failures(filter);
   }
 
   /**

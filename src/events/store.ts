@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { eventFailures, trackEvents } from '../db/schema.js';
 
@@ -24,10 +25,23 @@ export interface FailureRow {
   receivedAt: string;
 }
 
+/** Which stored rows a journal listing shows. */
+export interface StoredRowFilter {
+  /** Data keys of the workspaces whose rows are listed. */
+  dataKeys: readonly string[];
+  distinctId?: string;
+  /** A formatted timestamp: rows received at or after it. */
+  receivedSince?: string;
+  limit: number;
+}
+
+export type StoredTrackEvent = typeof trackEvents.$inferSelect;
+export type StoredFailure = typeof eventFailures.$inferSelect;
+
 /**
  * Data access for stored track events and failed records. Writes run on
- * every `/event/` request, so they are statements prepared once; clearing
- * serves the control plane and uses the drizzle builder.
+ * every `/event/` request, so they are statements prepared once; listing and
+ * clearing serve the control plane and use the drizzle builder.
  */
 export class EventStore {
   private readonly s: {
@@ -67,4 +81,23 @@ export class EventStore {
     this.db.delete(trackEvents).run();
     this.db.delete(eventFailures).run();
   }
+
+  /** Newest first. */
+  trackEvents(f: StoredRowFilter): StoredTrackEvent[] {
+    return this.db.select().from(trackEvents).where(matching(trackEvents, f)).orderBy(desc(trackEvents.id)).limit(f.limit).all();
+  }
+
+  /** Newest first. */
+  failures(f: StoredRowFilter): StoredFailure[] {
+    return this.db.select().from(eventFailures).where(matching(eventFailures, f)).orderBy(desc(eventFailures.id)).limit(f.limit).all();
+  }
+}
+
+function matching(table: typeof trackEvents | typeof eventFailures, f: StoredRowFilter) {
+  return and(
+    inArray(table.workspace, [...f.dataKeys]),
+    f.distinctId === undefined ? undefined : eq(table.distinctId, f.distinctId),
+    // received_at is in one fixed format, so text order is time order.
+    f.receivedSince === undefined ? undefined : gte(table.receivedAt, f.receivedSince),
+  );
 }
