@@ -4,7 +4,7 @@ import type { Db } from '../db/open.js';
 import { eventFailures, trackEvents } from '../db/schema.js';
 
 /** A track event as stored: `workspace` is the data key, JSON columns are text. */
-export interface TrackEventRow {
+interface TrackEventRow {
   workspace: string;
   distinctId: string;
   event: string;
@@ -16,7 +16,7 @@ export interface TrackEventRow {
 }
 
 /** A record of an `/event/` batch that could not be applied. */
-export interface FailureRow {
+interface FailureRow {
   workspace: string;
   recordIndex: number;
   distinctId: string | null;
