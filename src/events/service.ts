@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { formatTimestamp } from '../clock.js';
 import type { Db } from '../db/open.js';
@@ -6,6 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { UserService } from '../users/service.js';
 import type { Workspace } from '../workspaces/registry.js';
 import { classifyRecord, type ClassifiedRecord } from './classify.js';
+import { EventStore, type StoredFailure, type StoredRowFilter, type StoredTrackEvent } from './store.js';
 
 export interface IngestResult {
   received: number;
@@ -14,11 +14,7 @@ export interface IngestResult {
 
 /** `/event/`: applies identity records, stores track events, records what failed and why. */
 export class EventService {
-  private readonly s: {
-    insertTrack: Database.Statement<[string, string, string, string, string | null, number | null, string, string]>;
-    insertFailure: Database.Statement<[string, number, string | null, string, string, string]>;
-    prune: Database.Statement<[number]>[];
-  };
+  private readonly store: EventStore;
 
   constructor(
     private readonly db: Db,
@@ -27,27 +23,22 @@ export class EventService {
     /** How many track events and failed records are kept (newest). */
     private readonly keep: number,
   ) {
-    const c = db.$client;
-    this.s = {
-      insertTrack: c.prepare(
-        `insert into track_events (workspace, distinct_id, event, properties, insert_id, event_time, received_at, record)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertFailure: c.prepare(
-        'insert into event_failures (workspace, record_index, distinct_id, record, reason, received_at) values (?, ?, ?, ?, ?, ?)',
-      ),
-      prune: ['track_events', 'event_failures'].map((t) => c.prepare(`delete from ${t} where id <= (select max(id) from ${t}) - ?`)),
-    };
+    this.store = new EventStore(db);
   }
 
   /** Forgets stored track events and failed records (the journal is cleared). */
   clearStored(): void {
-    this.db.$client.exec('delete from track_events; delete from event_failures;');
+    this.store.clear();
   }
 
-  /** Keeps only the newest `keep` rows of each table. */
-  private prune(): void {
-    for (const statement of this.s.prune) statement.run(this.keep);
+  /** Stored track events, newest first (for the journal). */
+  storedTrackEvents(filter: StoredRowFilter): StoredTrackEvent[] {
+    return this.store.trackEvents(filter);
+  }
+
+  /** Records that failed, newest first (for the journal). */
+  storedFailures(filter: StoredRowFilter): StoredFailure[] {
+    return this.store.failures(filter);
   }
 
   /**
@@ -69,9 +60,16 @@ export class EventService {
         }
         if (reason === null) return;
         failed++;
-        this.s.insertFailure.run(ws.dataKey, index, distinctIdOf(record), jsonOrPlaceholder(record), reason, receivedAt);
+        this.store.insertFailure({
+          workspace: ws.dataKey,
+          recordIndex: index,
+          distinctId: distinctIdOf(record),
+          record: jsonOrPlaceholder(record),
+          reason,
+          receivedAt,
+        });
       });
-      this.prune();
+      this.store.prune(this.keep);
     });
     return { received: records.length, failed };
   }
@@ -90,7 +88,16 @@ export class EventService {
         const properties = JSON.stringify(rec.properties);
         const stored = JSON.stringify(record);
         if (rec.identifies) this.users.applyOperationsCreating(ws, rec.distinctId, []);
-        this.s.insertTrack.run(ws.dataKey, rec.distinctId, rec.event, properties, rec.insertId, rec.time, receivedAt, stored);
+        this.store.insertTrackEvent({
+          workspace: ws.dataKey,
+          distinctId: rec.distinctId,
+          event: rec.event,
+          properties,
+          insertId: rec.insertId,
+          eventTime: rec.time,
+          receivedAt,
+          record: stored,
+        });
         return null;
       }
     }

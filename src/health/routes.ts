@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { HealthStore } from './store.js';
 
 /** Routes outside the SuprSend API: no credentials needed. */
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ping = app.emulator.db.$client.prepare('select 1');
+  const health = new HealthStore(app.emulator.db);
   app.get(
     '/healthz',
     {
@@ -16,7 +17,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      ping.get();
+      health.check();
       return { status: 'ok' as const };
     },
   );

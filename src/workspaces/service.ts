@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { formatTimestamp, type Clock } from '../clock.js';
 import type { WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
-import { retiredData, userCounts, workspaces } from '../db/schema.js';
-import { deleteDataChunk, wipeAllData } from '../db/workspaceData.js';
 import { apiKeyInUse, configuredWorkspaceNotDroppable, workspaceExists, workspaceKeyInUse, workspaceNotFound } from './errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { Workspace, WorkspaceRegistry } from './registry.js';
+import { WorkspaceStore, type WorkspaceRow } from './store.js';
 
 /** What a tester may choose when creating a workspace; the rest is generated. */
 export type NewWorkspace = Partial<WorkspaceConfig> & { name?: string };
@@ -23,14 +21,17 @@ const GC_SLICE_MS = 8;
 export class WorkspaceService {
   private gcTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly store: WorkspaceStore;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     readonly registry: WorkspaceRegistry,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.store = new WorkspaceStore(db);
+  }
 
   private now(): string {
     return formatTimestamp(this.clock.nowMicros());
@@ -38,48 +39,39 @@ export class WorkspaceService {
 
   /** Configured workspaces are stored (keeping their data key), runtime ones reloaded, pending deletions resumed. */
   init(configs: readonly WorkspaceConfig[]): void {
-    this.db.$client
-      .transaction(() => {
-        const stored = new Map(
-          this.db
-            .select()
-            .from(workspaces)
-            .all()
-            .map((w) => [w.name, w]),
-        );
-        const configured = new Set(configs.map((c) => c.name));
-        // A stored workspace whose key a configured one now uses gives way.
-        for (const c of configs) {
-          for (const w of stored.values()) {
-            if (w.key === c.key && w.name !== c.name) {
-              this.retire(w.dataKey);
-              this.db.delete(workspaces).where(eq(workspaces.name, w.name)).run();
-              stored.delete(w.name);
-            }
+    this.store.transaction(() => {
+      const stored = new Map(this.store.all().map((w) => [w.name, w]));
+      const configured = new Set(configs.map((c) => c.name));
+      // A stored workspace whose key a configured one now uses gives way.
+      for (const c of configs) {
+        for (const w of stored.values()) {
+          if (w.key === c.key && w.name !== c.name) {
+            this.retire(w.dataKey);
+            this.store.delete(w.name);
+            stored.delete(w.name);
           }
         }
-        for (const c of configs) {
-          const dataKey = stored.get(c.name)?.dataKey ?? c.name;
-          const row = this.row(c, dataKey, 'config');
-          this.db.insert(workspaces).values(row).onConflictDoUpdate({ target: workspaces.name, set: row }).run();
-          this.registry.add(c, { dataKey, origin: 'config' });
-        }
-        for (const w of stored.values()) {
-          if (configured.has(w.name)) continue;
-          this.registry.add(
-            {
-              name: w.name,
-              key: w.key,
-              secret: w.secret,
-              api_keys: JSON.parse(w.apiKeys) as string[],
-              inbox_secret: w.inboxSecret,
-              inbox: w.inbox,
-            },
-            { dataKey: w.dataKey, origin: w.origin },
-          );
-        }
-      })
-      .immediate();
+      }
+      for (const c of configs) {
+        const dataKey = stored.get(c.name)?.dataKey ?? c.name;
+        this.store.upsert(this.row(c, dataKey, 'config'));
+        this.registry.add(c, { dataKey, origin: 'config' });
+      }
+      for (const w of stored.values()) {
+        if (configured.has(w.name)) continue;
+        this.registry.add(
+          {
+            name: w.name,
+            key: w.key,
+            secret: w.secret,
+            api_keys: JSON.parse(w.apiKeys) as string[],
+            inbox_secret: w.inboxSecret,
+            inbox: w.inbox,
+          },
+          { dataKey: w.dataKey, origin: w.origin },
+        );
+      }
+    });
     this.scheduleGc();
   }
 
@@ -109,10 +101,7 @@ export class WorkspaceService {
       if (this.registry.byApiKey(k)) throw apiKeyInUse();
     }
     const dataKey = this.freshDataKey(name);
-    this.db
-      .insert(workspaces)
-      .values(this.row(config, dataKey, 'runtime'))
-      .run();
+    this.store.insert(this.row(config, dataKey, 'runtime'));
     return this.registry.add(config, { dataKey, origin: 'runtime' });
   }
 
@@ -122,12 +111,10 @@ export class WorkspaceService {
     if (ws.origin === 'config') {
       throw configuredWorkspaceNotDroppable(name);
     }
-    this.db.$client
-      .transaction(() => {
-        this.db.delete(workspaces).where(eq(workspaces.name, name)).run();
-        this.retire(ws.dataKey);
-      })
-      .immediate();
+    this.store.transaction(() => {
+      this.store.delete(name);
+      this.retire(ws.dataKey);
+    });
     this.registry.remove(name);
     this.scheduleGc();
   }
@@ -136,12 +123,10 @@ export class WorkspaceService {
   reset(name: string): void {
     const ws = this.get(name);
     const dataKey = this.freshDataKey(name);
-    this.db.$client
-      .transaction(() => {
-        this.db.update(workspaces).set({ dataKey }).where(eq(workspaces.name, name)).run();
-        this.retire(ws.dataKey);
-      })
-      .immediate();
+    this.store.transaction(() => {
+      this.store.setDataKey(name, dataKey);
+      this.retire(ws.dataKey);
+    });
     ws.dataKey = dataKey;
     this.scheduleGc();
   }
@@ -155,22 +140,20 @@ export class WorkspaceService {
     const created: string[] = [];
     const switched: { ws: Workspace; dataKey: string }[] = [];
     try {
-      this.db.$client
-        .transaction(() => {
-          for (const name of names) {
-            let ws = this.registry.get(name);
-            if (!ws) {
-              ws = this.create({ name });
-              created.push(name);
-            }
-            const dataKey = this.freshDataKey(name);
-            fill(name, dataKey);
-            this.db.update(workspaces).set({ dataKey }).where(eq(workspaces.name, name)).run();
-            this.retire(ws.dataKey);
-            switched.push({ ws, dataKey });
+      this.store.transaction(() => {
+        for (const name of names) {
+          let ws = this.registry.get(name);
+          if (!ws) {
+            ws = this.create({ name });
+            created.push(name);
           }
-        })
-        .immediate();
+          const dataKey = this.freshDataKey(name);
+          fill(name, dataKey);
+          this.store.setDataKey(name, dataKey);
+          this.retire(ws.dataKey);
+          switched.push({ ws, dataKey });
+        }
+      });
     } catch (err) {
       for (const name of created) this.registry.remove(name);
       throw err;
@@ -181,7 +164,7 @@ export class WorkspaceService {
 
   /** Empties every workspace (the workspaces themselves stay). */
   resetAll(): void {
-    wipeAllData(this.db.$client);
+    this.store.wipeAllData();
   }
 
   /** Runs the background deletion to the end (tests, shutdown). */
@@ -192,7 +175,7 @@ export class WorkspaceService {
   }
 
   pendingGc(): number {
-    return this.db.select().from(retiredData).all().length;
+    return this.store.retiredCount();
   }
 
   close(): void {
@@ -201,7 +184,7 @@ export class WorkspaceService {
     this.gcTimer = null;
   }
 
-  private row(c: WorkspaceConfig, dataKey: string, origin: Workspace['origin']) {
+  private row(c: WorkspaceConfig, dataKey: string, origin: Workspace['origin']): WorkspaceRow {
     return {
       name: c.name,
       key: c.key,
@@ -220,7 +203,7 @@ export class WorkspaceService {
   }
 
   private retire(dataKey: string): void {
-    this.db.insert(retiredData).values({ dataKey, retiredAt: this.now() }).onConflictDoNothing().run();
+    this.store.retire(dataKey, this.now());
   }
 
   private scheduleGc(): void {
@@ -239,12 +222,11 @@ export class WorkspaceService {
   /** Deletes retired rows for up to `budgetMs`; true while work remains. */
   private gcSlice(budgetMs: number): boolean {
     const start = performance.now();
-    for (const { dataKey } of this.db.select().from(retiredData).all()) {
-      while (deleteDataChunk(this.db.$client, dataKey, GC_BATCH) > 0) {
+    for (const dataKey of this.store.retiredKeys()) {
+      while (this.store.deleteRetiredChunk(dataKey, GC_BATCH) > 0) {
         if (performance.now() - start > budgetMs) return true;
       }
-      this.db.delete(retiredData).where(eq(retiredData.dataKey, dataKey)).run();
-      this.db.delete(userCounts).where(eq(userCounts.workspace, dataKey)).run();
+      this.store.forgetRetired(dataKey);
     }
     return false;
   }
