@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type { Db } from '../db/open.js';
 import { objectIdentities, objects, subscriptions } from '../db/schema.js';
 import {
-  byOwner,
   chunks,
+  exportProfiles,
   identityFromSnapshot,
-  identitySnapshotSchema,
-  identityToSnapshot,
+  profileRowOf,
+  profileSnapshotFields,
   snapshotTimestamp,
 } from '../profiles/snapshot.js';
 import { snapshotObjectMissing } from './errors.js';
@@ -17,15 +17,8 @@ const objectRef = z.object({ object_type: z.string().min(1), id: z.string().min(
 type ObjectRef = z.infer<typeof objectRef>;
 
 /** The objects of a workspace in a snapshot, with identities. */
-export const objectsSnapshotSchema = z.array(
-  objectRef.extend({
-    properties: z.record(z.string(), z.unknown()),
-    created_at: snapshotTimestamp,
-    updated_at: snapshotTimestamp,
-    identities: z.array(identitySnapshotSchema),
-  }),
-);
-export type ObjectsSnapshot = z.infer<typeof objectsSnapshotSchema>;
+export const objectsSnapshotSchema = z.array(objectRef.extend(profileSnapshotFields));
+type ObjectsSnapshot = z.infer<typeof objectsSnapshotSchema>;
 
 /** Subscriptions to objects, of users or of child objects, naming objects by type and id. */
 export const subscriptionsSnapshotSchema = z.array(
@@ -41,26 +34,7 @@ export type SubscriptionsSnapshot = z.infer<typeof subscriptionsSnapshotSchema>;
 
 /** A data key's objects, oldest first, with their identities in insertion order. */
 export function exportObjects(db: Db, dataKey: string): ObjectsSnapshot {
-  const rows = db.select().from(objects).where(eq(objects.workspace, dataKey)).orderBy(asc(objects.id)).all();
-  const owned = byOwner(
-    db
-      .select({ identity: objectIdentities })
-      .from(objectIdentities)
-      .innerJoin(objects, eq(objects.id, objectIdentities.objectPk))
-      .where(eq(objects.workspace, dataKey))
-      .orderBy(asc(objectIdentities.id))
-      .all()
-      .map((r) => r.identity),
-    (i) => i.objectPk,
-  );
-  return rows.map((o) => ({
-    object_type: o.objectType,
-    id: o.objectId,
-    properties: JSON.parse(o.properties) as Record<string, unknown>,
-    created_at: o.createdAt,
-    updated_at: o.updatedAt,
-    identities: (owned.get(o.id) ?? []).map(identityToSnapshot),
-  }));
+  return exportProfiles(db, 'objects', dataKey, (o: typeof objects.$inferSelect) => ({ object_type: o.objectType, id: o.objectId }));
 }
 
 /** A data key's subscriptions, oldest first. */
@@ -105,14 +79,7 @@ export function importObjects(
   for (const o of snap.objects) {
     const { id } = db
       .insert(objects)
-      .values({
-        workspace: dataKey,
-        objectType: o.object_type,
-        objectId: o.id,
-        properties: JSON.stringify(o.properties),
-        createdAt: o.created_at,
-        updatedAt: o.updated_at,
-      })
+      .values({ workspace: dataKey, objectType: o.object_type, objectId: o.id, ...profileRowOf(o) })
       .returning({ id: objects.id })
       .get();
     pks.set(refKey(o), id);
