@@ -39,12 +39,19 @@ export class ControllableClock implements Clock {
     this.frozenAt = atMicros;
   }
 
-  /** Lets the clock run again from where it stands. */
+  /** Lets a frozen clock run again from the frozen instant (not from the wall clock's now). */
   resume(): void {
     if (this.frozenAt === null) return;
     this.offset = this.frozenAt - this.wallMicros();
     this.last = this.frozenAt;
     this.frozenAt = null;
+  }
+
+  /** Back to the machine's wall clock: running, no offset. */
+  real(): void {
+    this.frozenAt = null;
+    this.offset = 0;
+    this.last = 0;
   }
 
   /** Jumps to `atMicros`; a frozen clock stays frozen there. Going back is allowed. */
@@ -71,10 +78,14 @@ function defaultWallMicros(): number {
 }
 
 /**
- * The times the clock may be set to: 1970 to the start of 9999, so that a
- * running clock keeps four-digit years (SuprSend's format) for a long while.
+ * The times the clock may be set to: 1970 to the start of 2255. Times are
+ * epoch microseconds in a double, which holds every microsecond only up to
+ * 2^53 µs (June 2255); later instants would silently lose microseconds.
  */
-const CLOCK_RANGE = { min: 0, max: Date.UTC(9999, 0, 1) * 1000 } as const;
+const CLOCK_RANGE = { min: 0, max: Date.UTC(2255, 0, 1) * 1000 } as const;
+
+/** The clock's range, as messages word it. */
+export const CLOCK_RANGE_TEXT = 'between 1970-01-01 and 2255-01-01';
 
 export function inClockRange(micros: number): boolean {
   return Number.isFinite(micros) && micros >= CLOCK_RANGE.min && micros <= CLOCK_RANGE.max;
@@ -88,11 +99,19 @@ export function formatTimestamp(micros: number): string {
   return `${iso.slice(0, 19)}.${micro}+00:00`;
 }
 
-/** Parses an ISO-8601 time (with up to microseconds) to epoch microseconds, or null. */
+/**
+ * Parses an ISO-8601 time (four-digit year, up to microseconds) to epoch
+ * microseconds, or null. Impossible dates and times (`2025-02-30`, `24:00:00`)
+ * are null, not rolled over as Date.parse would.
+ */
 export function parseTimestamp(text: string): number | null {
-  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)$/.exec(text);
+  const m = /^((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d))(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)$/.exec(text);
   if (!m) return null;
-  const ms = Date.parse(`${m[1]}${m[3]}`);
+  const [year, month, day, hour, minute, second] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
+  const ms = Date.parse(`${m[1]}${m[9]}`);
   if (Number.isNaN(ms)) return null;
-  return ms * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
+  return ms * 1000 + Number((m[8] ?? '').padEnd(6, '0'));
 }

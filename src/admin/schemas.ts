@@ -53,7 +53,8 @@ export const channelStatusSchema = z.object({
 
 export const clockActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('freeze'), at: z.string().optional().describe('ISO-8601; default now') }),
-  z.object({ action: z.literal('resume') }),
+  z.object({ action: z.literal('resume') }).describe('Run again from the frozen instant'),
+  z.object({ action: z.literal('real') }).describe("Back to the machine's wall clock: running, no offset"),
   z.object({ action: z.literal('set'), at: z.string().describe('ISO-8601') }),
   z.object({ action: z.literal('advance'), ms: z.number().int().describe('Milliseconds; negative goes back') }),
 ]);
