@@ -40,7 +40,7 @@ export class JournalControl {
     const nameOf = new Map(this.workspaces.list().map((w) => [w.dataKey, w.name]));
     const filter: StoredRowFilter = {
       // Only live workspaces: rows of reset ones are on their way out.
-      dataKeys: q.workspace === undefined ? [...nameOf.keys()] : [this.workspaces.get(q.workspace).dataKey],
+      dataKeys: q.workspace === undefined ? undefined : [this.workspaces.get(q.workspace).dataKey],
       distinctId: q.distinct_id,
       receivedSince: sinceMicros === undefined ? undefined : formatTimestamp(sinceMicros),
       limit: q.limit,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { eventFailures, trackEvents } from '../db/schema.js';
+import { eventFailures, trackEvents, workspaces } from '../db/schema.js';
 
 /** A track event as stored: `workspace` is the data key, JSON columns are text. */
 interface TrackEventRow {
@@ -27,8 +27,8 @@ interface FailureRow {
 
 /** Which stored rows a journal listing shows. */
 export interface StoredRowFilter {
-  /** Data keys of the workspaces whose rows are listed. */
-  dataKeys: readonly string[];
+  /** Data keys of the workspaces whose rows are listed; every live workspace's when absent. */
+  dataKeys?: readonly string[];
   distinctId?: string;
   /** A formatted timestamp: rows received at or after it. */
   receivedSince?: string;
@@ -84,20 +84,22 @@ export class EventStore {
 
   /** Newest first. */
   trackEvents(f: StoredRowFilter): StoredTrackEvent[] {
-    return this.db.select().from(trackEvents).where(matching(trackEvents, f)).orderBy(desc(trackEvents.id)).limit(f.limit).all();
+    return this.db.select().from(trackEvents).where(this.matching(trackEvents, f)).orderBy(desc(trackEvents.id)).limit(f.limit).all();
   }
 
   /** Newest first. */
   failures(f: StoredRowFilter): StoredFailure[] {
-    return this.db.select().from(eventFailures).where(matching(eventFailures, f)).orderBy(desc(eventFailures.id)).limit(f.limit).all();
+    return this.db.select().from(eventFailures).where(this.matching(eventFailures, f)).orderBy(desc(eventFailures.id)).limit(f.limit).all();
   }
-}
 
-function matching(table: typeof trackEvents | typeof eventFailures, f: StoredRowFilter) {
-  return and(
-    inArray(table.workspace, [...f.dataKeys]),
-    f.distinctId === undefined ? undefined : eq(table.distinctId, f.distinctId),
-    // received_at is in one fixed format, so text order is time order.
-    f.receivedSince === undefined ? undefined : gte(table.receivedAt, f.receivedSince),
-  );
+  private matching(table: typeof trackEvents | typeof eventFailures, f: StoredRowFilter) {
+    // All live workspaces by subquery: one SQL variable per workspace would pass SQLite's limit of 32,766.
+    const live = this.db.select({ dataKey: workspaces.dataKey }).from(workspaces);
+    return and(
+      f.dataKeys === undefined ? inArray(table.workspace, live) : inArray(table.workspace, [...f.dataKeys]),
+      f.distinctId === undefined ? undefined : eq(table.distinctId, f.distinctId),
+      // received_at is in one fixed format, so text order is time order.
+      f.receivedSince === undefined ? undefined : gte(table.receivedAt, f.receivedSince),
+    );
+  }
 }
