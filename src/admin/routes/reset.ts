@@ -5,7 +5,7 @@ import { errors, security, tags } from './schemaParts.js';
 
 /** Emptying one workspace or all of them. */
 export const resetRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workspaces, journal } = app.emulator;
+  const { workspaces, journal, faults, clock } = app.emulator;
 
   app.post(
     '/_emulator/workspaces/:name/reset',
@@ -25,10 +25,19 @@ export const resetRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/_emulator/reset',
-    { schema: { tags, security, summary: 'Delete the data of every workspace (workspaces stay)', response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Back to a fresh start: every workspace emptied, journal and fault rules cleared, clock on real time (workspaces stay)',
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (_request, reply) => {
       workspaces.resetAll();
       journal.clear();
+      faults.clear();
+      clock.real();
       return reply.code(204).send(null);
     },
   );
