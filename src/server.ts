@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { controlPlaneRefusal } from './admin/exposure.js';
 import { buildApp } from './app.js';
 import { DEV_ADMIN_TOKEN, DEV_WORKSPACE, type ServerConfig } from './config.js';
 
@@ -11,10 +12,12 @@ export function startupBanner(config: ServerConfig, url: string): string {
   const apiKey = ws.api_keys[0] === undefined ? '(none: set SUPRSEND_API_KEY)' : dev ? ws.api_keys[0] : '(from SUPRSEND_API_KEY)';
   const others = config.workspaces.length > 1 ? `; ${config.workspaces.length - 1} more workspace(s) from WORKSPACES_FILE` : '';
   const admin = config.adminToken === DEV_ADMIN_TOKEN ? config.adminToken : '(from EMULATOR_ADMIN_TOKEN)';
+  const refusal = controlPlaneRefusal(config);
+  const controlPlane = refusal === undefined ? `${url}/_emulator/ admin token: ${admin}` : `OFF (${refusal.replace(/^the control plane is /, '')})`;
   return (
     `SuprSend emulator listening on ${url} | database: ${config.databasePath} | ` +
     `workspace key: ${ws.key} secret: ${secret} API key (Bearer): ${apiKey}${others} | ` +
-    `control plane: ${url}/_emulator/ admin token: ${admin} | docs: ${url}/docs`
+    `control plane: ${controlPlane} | docs: ${url}/docs`
   );
 }
 

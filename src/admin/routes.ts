@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import '../users/schemas.js';
 import './snapshot.js';
 import { parseJsonBody } from '../http/body.js';
+import { ApiError } from '../api/errors.js';
 import { checkAdminToken } from './auth.js';
+import { controlPlaneRefusal } from './exposure.js';
 import { channelStatusRoutes } from './routes/channelStatus.js';
 import { clockRoutes } from './routes/clock.js';
 import { faultRoutes } from './routes/faults.js';
@@ -18,7 +20,12 @@ import { workspaceRoutes } from './routes/workspaces.js';
 /** `/_emulator/`: what testers get that the real service can't give. Guarded by the admin token. */
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { adminToken } = app.emulator.config;
-  app.addHook('onRequest', async (request) => checkAdminToken(request, adminToken));
+  // Exposed beyond loopback with the public dev token: every route answers 403 saying why.
+  const refusal = controlPlaneRefusal(app.emulator.config);
+  app.addHook('onRequest', async (request) => {
+    if (refusal !== undefined) throw new ApiError(403, refusal);
+    checkAdminToken(request, adminToken);
+  });
   app.addHook('preValidation', async (request) => parseJsonBody(request));
 
   // The OpenAPI document lists paths in registration order.
