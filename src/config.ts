@@ -67,7 +67,7 @@ const settingsSchema = z.object({
     .refine((v) => {
       const micros = parseTimestamp(v);
       return micros !== null && inClockRange(micros);
-    }, 'must be an ISO-8601 time from 1970 to 9998, such as 2025-01-01T00:00:00Z')
+    }, 'must be an ISO-8601 time from 1970 to 2254, such as 2025-01-01T00:00:00Z')
     .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -87,6 +87,8 @@ export interface AppConfig {
   validateResponses: boolean;
   /** Bearer token of the control plane; never accepted on the SuprSend API. */
   adminToken: string;
+  /** Where the server listens, when known: beyond loopback, the dev admin token disables the control plane. */
+  host?: string;
   /** A snapshot document imported before the server listens. */
   seedPath: string | undefined;
   /** How many API requests the journal keeps (newest). */
@@ -189,23 +191,38 @@ function resolveWorkspaces(s: Settings): WorkspaceConfig[] {
   try {
     file = JSON.parse(readFileSync(s.WORKSPACES_FILE, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): cannot read ${s.WORKSPACES_FILE}: ${(err as Error).message}`);
+    throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): cannot read ${s.WORKSPACES_FILE}: ${withoutContent(err as Error)}`);
   }
   const parsed = workspacesFileSchema.safeParse(file);
   if (!parsed.success) {
+    // Paths and messages only: zod's messages carry no received values, so no secret is printed.
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): invalid file ${s.WORKSPACES_FILE}:\n  ${lines.join('\n  ')}`);
   }
   // A file entry named like the primary workspace replaces it.
   const fromFile = parsed.data.workspaces;
   const all = fromFile.some((w) => w.name === primary.name) ? fromFile : [primary, ...fromFile];
-  const keys = new Set<string>();
   const names = new Set<string>();
+  const keyOwner = new Map<string, string>();
+  const apiKeyOwner = new Map<string, string>();
   for (const w of all) {
     if (names.has(w.name)) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspace name "${w.name}" is used twice`);
     names.add(w.name);
-    if (keys.has(w.key)) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspace key of "${w.name}" is used twice`);
-    keys.add(w.key);
+    const keyOf = keyOwner.get(w.key);
+    if (keyOf !== undefined) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${keyOf}" and "${w.name}" have the same workspace key`);
+    keyOwner.set(w.key, w.name);
+    for (const k of w.api_keys) {
+      const apiKeyOf = apiKeyOwner.get(k);
+      if (apiKeyOf !== undefined) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${apiKeyOf}" and "${w.name}" share an API key`);
+      apiKeyOwner.set(k, w.name);
+    }
   }
   return all;
+}
+
+/** A read or JSON error without the file's content: JSON.parse quotes the text around the error, which may be a secret. */
+function withoutContent(err: Error): string {
+  if (!(err instanceof SyntaxError)) return err.message;
+  const at = /position (\d+)(?: \(line (\d+) column (\d+)\))?/.exec(err.message);
+  return `not valid JSON${at ? ` (${at[2] ? `line ${at[2]} column ${at[3]}` : `position ${at[1]}`})` : ''}`;
 }

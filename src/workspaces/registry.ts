@@ -36,7 +36,8 @@ export class WorkspaceRegistry {
 
   add(c: WorkspaceConfig, extra: { dataKey?: string; origin?: Workspace['origin'] } = {}): Workspace {
     if (this.byName.has(c.name)) throw new Error(`workspace "${c.name}" exists already`);
-    if (this.byKey.has(c.key)) throw new Error(`workspace key of "${c.name}" is in use by another workspace`);
+    const clash = this.clash(c);
+    if (clash) throw new Error(`workspace "${c.name}": ${clash}`);
     const ws: Workspace = {
       name: c.name,
       dataKey: extra.dataKey ?? c.name,
@@ -51,6 +52,17 @@ export class WorkspaceRegistry {
     this.byKey.set(ws.key, ws);
     for (const k of ws.apiKeys) this.byApiKeyHash.set(sha256(k), ws);
     return ws;
+  }
+
+  /** Which credential of `c` another workspace already uses, worded for a message naming that workspace; undefined when none. */
+  clash(c: Pick<WorkspaceConfig, 'key' | 'api_keys'>): string | undefined {
+    const byKey = this.byKey.get(c.key);
+    if (byKey) return `its workspace key is in use by workspace "${byKey.name}"`;
+    for (const k of c.api_keys) {
+      const byApiKey = this.byApiKey(k);
+      if (byApiKey) return `one of its API keys is in use by workspace "${byApiKey.name}"`;
+    }
+    return undefined;
   }
 
   remove(name: string): boolean {

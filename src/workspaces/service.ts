@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { formatTimestamp, type Clock } from '../clock.js';
-import type { WorkspaceConfig } from '../config.js';
+import { ConfigError, type WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { apiKeyInUse, configuredWorkspaceNotDroppable, workspaceExists, workspaceKeyInUse, workspaceNotFound } from './errors.js';
 import type { IdGenerator } from '../ids.js';
@@ -37,40 +37,51 @@ export class WorkspaceService {
     return formatTimestamp(this.clock.nowMicros());
   }
 
-  /** Configured workspaces are stored (keeping their data key), runtime ones reloaded, pending deletions resumed. */
+  /**
+   * Configured workspaces are stored (keeping their data key), runtime ones reloaded, pending deletions resumed.
+   * A workspace removed from the configuration is revoked: its credentials stop working and its data is deleted.
+   * A runtime workspace holding a key a configured one now uses stops the start (ConfigError naming both).
+   */
   init(configs: readonly WorkspaceConfig[]): void {
     this.store.transaction(() => {
       const stored = new Map(this.store.all().map((w) => [w.name, w]));
       const configured = new Set(configs.map((c) => c.name));
-      // A stored workspace whose key a configured one now uses gives way.
-      for (const c of configs) {
-        for (const w of stored.values()) {
-          if (w.key === c.key && w.name !== c.name) {
-            this.retire(w.dataKey);
-            this.store.delete(w.name);
-            stored.delete(w.name);
-          }
-        }
-      }
-      for (const c of configs) {
-        const dataKey = stored.get(c.name)?.dataKey ?? c.name;
-        this.store.upsert(this.row(c, dataKey, 'config'));
-        this.registry.add(c, { dataKey, origin: 'config' });
-      }
+      const runtime: { config: WorkspaceConfig; row: WorkspaceRow }[] = [];
       for (const w of stored.values()) {
         if (configured.has(w.name)) continue;
-        this.registry.add(
-          {
-            name: w.name,
-            key: w.key,
-            secret: w.secret,
-            api_keys: JSON.parse(w.apiKeys) as string[],
-            inbox_secret: w.inboxSecret,
-            inbox: w.inbox,
-          },
-          { dataKey: w.dataKey, origin: w.origin },
-        );
+        if (w.origin === 'config') {
+          this.store.delete(w.name);
+          this.retire(w.dataKey);
+          this.log.info({ workspace: w.name }, 'workspace removed from the configuration: revoked, its data is being deleted');
+          continue;
+        }
+        const config: WorkspaceConfig = {
+          name: w.name,
+          key: w.key,
+          secret: w.secret,
+          api_keys: JSON.parse(w.apiKeys) as string[],
+          inbox_secret: w.inboxSecret,
+          inbox: w.inbox,
+        };
+        runtime.push({ config, row: w });
       }
+      const retired = new Set(this.store.retiredKeys());
+      const dataKeys = configs.map(
+        // A name whose old rows still wait for deletion gets a fresh data key, so new rows are not swept with them.
+        (c) => stored.get(c.name)?.dataKey ?? (retired.has(c.name) ? this.freshDataKey(c.name) : c.name),
+      );
+      configs.forEach((c, i) => this.registry.add(c, { dataKey: dataKeys[i]!, origin: 'config' }));
+      for (const { config } of runtime) {
+        const clash = this.registry.clash(config);
+        if (clash) {
+          throw new ConfigError(
+            `workspace "${config.name}" (created at run time) clashes with the configuration: ${clash}; ` +
+              `configure other keys, or drop "${config.name}" first (DELETE /_emulator/workspaces/${config.name})`,
+          );
+        }
+      }
+      configs.forEach((c, i) => this.store.upsert(this.row(c, dataKeys[i]!, 'config')));
+      for (const { config, row } of runtime) this.registry.add(config, { dataKey: row.dataKey, origin: row.origin });
     });
     this.scheduleGc();
   }
@@ -96,9 +107,11 @@ export class WorkspaceService {
       inbox_secret: input.inbox_secret ?? `inbox_${this.ids.token(32)}`,
       inbox: input.inbox ?? true,
     };
-    if (this.registry.byWorkspaceKey(config.key)) throw workspaceKeyInUse();
+    const byKey = this.registry.byWorkspaceKey(config.key);
+    if (byKey) throw workspaceKeyInUse(name, byKey.name);
     for (const k of config.api_keys) {
-      if (this.registry.byApiKey(k)) throw apiKeyInUse();
+      const byApiKey = this.registry.byApiKey(k);
+      if (byApiKey) throw apiKeyInUse(name, byApiKey.name);
     }
     const dataKey = this.freshDataKey(name);
     this.store.insert(this.row(config, dataKey, 'runtime'));
