@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { unauthorized } from './api/errors.js';
 import { ControllableClock, parseTimestamp } from './clock.js';
 import type { AppConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
@@ -188,6 +189,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // The SuprSend API: every route authenticates, then its JSON body is parsed.
   await app.register(async (api) => {
     guardSuprsendApi(api, { registry: workspaces.registry, faults, faultHeader: config.faultHeader });
+    // A fault delay is the one wait between authentication and the handler (handlers write synchronously):
+    // a workspace dropped meanwhile must not get rows written under its old data key.
+    api.addHook('preHandler', async (request) => {
+      if (request.workspace && workspaces.registry.get(request.workspace.name) !== request.workspace) {
+        throw unauthorized('Not Authenticated - could not find Workspace details');
+      }
+    });
     await api.register(usersRoutes);
     await api.register(eventsRoutes);
     await api.register(listsRoutes);
