@@ -2,9 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
 import { listMembers, lists, listVersionMembers, listVersions } from '../db/schema.js';
-import { byOwner, chunks, snapshotTimestamp } from '../profiles/snapshot.js';
+import { byOwner, chunks, snapshotDistinctId, snapshotTimestamp } from '../profiles/snapshot.js';
 
-const memberSchema = z.object({ distinct_id: z.string().min(1), created_at: snapshotTimestamp });
+const memberSchema = z.object({ distinct_id: snapshotDistinctId, created_at: snapshotTimestamp });
 
 /** The lists of a workspace in a snapshot, with members and draft versions. */
 export const listsSnapshotSchema = z.array(

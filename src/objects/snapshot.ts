@@ -9,6 +9,7 @@ import {
   identityFromSnapshot,
   profileRowOf,
   profileSnapshotFields,
+  snapshotDistinctId,
   snapshotTimestamp,
 } from '../profiles/snapshot.js';
 import { snapshotObjectMissing } from './errors.js';
@@ -24,7 +25,7 @@ type ObjectsSnapshot = z.infer<typeof objectsSnapshotSchema>;
 export const subscriptionsSnapshotSchema = z.array(
   z.object({
     object: objectRef,
-    subscriber: z.union([z.object({ distinct_id: z.string().min(1) }), z.object({ object: objectRef })]),
+    subscriber: z.union([z.object({ distinct_id: snapshotDistinctId }), z.object({ object: objectRef })]),
     properties: z.record(z.string(), z.unknown()),
     created_at: snapshotTimestamp,
     updated_at: snapshotTimestamp,

@@ -2,23 +2,53 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
 import { identities, objectIdentities, objects, users } from '../db/schema.js';
-import { canonicalKey } from '../engine/index.js';
+import { parseTimestamp } from '../clock.js';
+import { canonicalKey, isProviderChannel, parseIdentity, resolveProvider, validateDistinctId } from '../engine/index.js';
 import { CHANNELS, type JsonObject } from '../engine/types.js';
 
-/** Snapshot parts users and objects share: timestamps and channel identities. */
+/**
+ * Snapshot parts users and objects share: timestamps, distinct_ids and channel
+ * identities. An import is checked as the API checks requests, so a snapshot
+ * cannot bring in what the API would have refused.
+ */
 
-export const snapshotTimestamp = z.string().min(1);
+/** The clock's format, `2025-04-04T21:37:36.712496+00:00`, on a real calendar day. */
+export const snapshotTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/, 'must be a timestamp such as 2025-04-04T21:37:36.712496+00:00')
+  .refine((v) => parseTimestamp(v) !== null, 'must be a real date and time');
 
-export const identitySnapshotSchema = z.object({
-  channel: z.enum(CHANNELS),
-  value: z.union([z.string(), z.record(z.string(), z.unknown())]),
-  id_provider: z.string().nullable(),
-  status: z.enum(['active', 'inactive']),
-  perma_status: z.enum(['active', 'disabled']),
-  meta: z.record(z.string(), z.unknown()),
-  created_at: snapshotTimestamp,
-  updated_at: snapshotTimestamp,
+/** A user's distinct_id, as the API accepts it. */
+export const snapshotDistinctId = z.string().superRefine((id, ctx) => {
+  const problem = validateDistinctId(id);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+export const identitySnapshotSchema = z
+  .object({
+    channel: z.enum(CHANNELS),
+    value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    id_provider: z.string().nullable(),
+    status: z.enum(['active', 'inactive']),
+    perma_status: z.enum(['active', 'disabled']),
+    meta: z.record(z.string(), z.unknown()),
+    created_at: snapshotTimestamp,
+    updated_at: snapshotTimestamp,
+  })
+  .superRefine((i, ctx) => {
+    // The value as the API would parse it (email, E.164 phone, push token, Slack/Teams/webpush shapes).
+    const parsed = parseIdentity(i.channel, i.value, '');
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['value'], message: parsed.error.message });
+    if (!isProviderChannel(i.channel)) {
+      if (i.id_provider !== null) ctx.addIssue({ code: 'custom', path: ['id_provider'], message: `must be null for ${i.channel}` });
+    } else if (i.id_provider !== null) {
+      const provider = resolveProvider(i.channel, i.id_provider, '');
+      if (!provider.ok) ctx.addIssue({ code: 'custom', path: ['id_provider'], message: provider.error.message });
+      else if (provider.value !== i.id_provider) {
+        ctx.addIssue({ code: 'custom', path: ['id_provider'], message: 'must be a provider name in lower case, such as "fcm"' });
+      }
+    }
+  });
 export type IdentitySnapshot = z.infer<typeof identitySnapshotSchema>;
 
 /** An identity row of either identity table, as drizzle reads it (owner column aside). */

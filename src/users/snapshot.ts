@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
 import { identities, users } from '../db/schema.js';
-import { chunks, exportProfiles, identityFromSnapshot, profileRowOf, profileSnapshotFields } from '../profiles/snapshot.js';
+import { chunks, exportProfiles, identityFromSnapshot, profileRowOf, profileSnapshotFields, snapshotDistinctId } from '../profiles/snapshot.js';
 
 /** The users of a workspace in a snapshot, with identities and statuses. */
-export const usersSnapshotSchema = z.array(z.object({ distinct_id: z.string().min(1), ...profileSnapshotFields }));
+export const usersSnapshotSchema = z.array(z.object({ distinct_id: snapshotDistinctId, ...profileSnapshotFields }));
 export type UsersSnapshot = z.infer<typeof usersSnapshotSchema>;
 
 /** A data key's users, oldest first, with their identities in insertion order. */
