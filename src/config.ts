@@ -209,11 +209,13 @@ function resolveWorkspaces(s: Settings): WorkspaceConfig[] {
     if (names.has(w.name)) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspace name "${w.name}" is used twice`);
     names.add(w.name);
     const keyOf = keyOwner.get(w.key);
-    if (keyOf !== undefined) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${keyOf}" and "${w.name}" have the same workspace key`);
+    if (keyOf !== undefined)
+      throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${keyOf}" and "${w.name}" have the same workspace key`);
     keyOwner.set(w.key, w.name);
     for (const k of w.api_keys) {
       const apiKeyOf = apiKeyOwner.get(k);
-      if (apiKeyOf !== undefined) throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${apiKeyOf}" and "${w.name}" share an API key`);
+      if (apiKeyOf !== undefined)
+        throw new ConfigError(`WORKSPACES_FILE (--workspaces-file): workspaces "${apiKeyOf}" and "${w.name}" share an API key`);
       apiKeyOwner.set(k, w.name);
     }
   }

@@ -13,7 +13,8 @@ export function startupBanner(config: ServerConfig, url: string): string {
   const others = config.workspaces.length > 1 ? `; ${config.workspaces.length - 1} more workspace(s) from WORKSPACES_FILE` : '';
   const admin = config.adminToken === DEV_ADMIN_TOKEN ? config.adminToken : '(from EMULATOR_ADMIN_TOKEN)';
   const refusal = controlPlaneRefusal(config);
-  const controlPlane = refusal === undefined ? `${url}/_emulator/ admin token: ${admin}` : `OFF (${refusal.replace(/^the control plane is /, '')})`;
+  const controlPlane =
+    refusal === undefined ? `${url}/_emulator/ admin token: ${admin}` : `OFF (${refusal.replace(/^the control plane is /, '')})`;
   return (
     `SuprSend emulator listening on ${url} | database: ${config.databasePath} | ` +
     `workspace key: ${ws.key} secret: ${secret} API key (Bearer): ${apiKey}${others} | ` +

@@ -13,7 +13,13 @@ const faultRuleFields = z.object({
     .default('*')
     .describe('Path pattern: "*" matches within a segment, "**" across segments, e.g. /v1/user/*/ or /event/**'),
   workspace: z.string().optional().describe('Workspace name to match; any when absent'),
-  status: z.number().int().min(200).max(599).optional().describe('Answer this status (200-599; a 1xx would leave the client waiting) instead of serving the request'),
+  status: z
+    .number()
+    .int()
+    .min(200)
+    .max(599)
+    .optional()
+    .describe('Answer this status (200-599; a 1xx would leave the client waiting) instead of serving the request'),
   body: z.unknown().optional().describe('Body of that answer; default {"code": status, "message": "…"}'),
   delay_ms: z.number().int().min(0).max(60_000).optional().describe('Wait this long first'),
   probability: z.number().gt(0).max(1).default(1).describe('Chance that a matching request is hit'),

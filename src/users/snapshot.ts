@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
 import { identities, users } from '../db/schema.js';
-import { chunks, exportProfiles, identityFromSnapshot, profileRowOf, profileSnapshotFields, snapshotDistinctId } from '../profiles/snapshot.js';
+import {
+  chunks,
+  exportProfiles,
+  identityFromSnapshot,
+  profileRowOf,
+  profileSnapshotFields,
+  snapshotDistinctId,
+} from '../profiles/snapshot.js';
 
 /** The users of a workspace in a snapshot, with identities and statuses. */
 export const usersSnapshotSchema = z.array(z.object({ distinct_id: snapshotDistinctId, ...profileSnapshotFields }));

@@ -70,7 +70,7 @@ export class WorkspaceService {
         // A name whose old rows still wait for deletion gets a fresh data key, so new rows are not swept with them.
         (c) => stored.get(c.name)?.dataKey ?? (retired.has(c.name) ? this.freshDataKey(c.name) : c.name),
       );
-      configs.forEach((c, i) => this.registry.add(c, { dataKey: dataKeys[i]!, origin: 'config' }));
+      for (const [i, c] of configs.entries()) this.registry.add(c, { dataKey: dataKeys[i]!, origin: 'config' });
       for (const { config } of runtime) {
         const clash = this.registry.clash(config);
         if (clash) {
@@ -80,7 +80,7 @@ export class WorkspaceService {
           );
         }
       }
-      configs.forEach((c, i) => this.store.upsert(this.row(c, dataKeys[i]!, 'config')));
+      for (const [i, c] of configs.entries()) this.store.upsert(this.row(c, dataKeys[i]!, 'config'));
       for (const { config, row } of runtime) this.registry.add(config, { dataKey: row.dataKey, origin: row.origin });
     });
     this.scheduleGc();
