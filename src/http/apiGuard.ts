@@ -67,6 +67,6 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
         return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
       }
     }
-    parseJsonBody(request);
+    parseJsonBody(request, { objectBodies: true });
   });
 }

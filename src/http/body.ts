@@ -71,11 +71,12 @@ const describe = (v: unknown) => (v === null ? 'null' : `a ${typeof v}`);
 /**
  * Sets request.body from the raw bytes: 415 for a non-JSON content type, 413
  * for more records than the route's `maxRecords` (counted before anything is
- * decoded or parsed), 400 for bytes that are not UTF-8 or not JSON, and 400 when a POST or PATCH
- * route that takes a body gets a JSON value that is not an object or an array
- * (`null`, a number, a string, a boolean); arrays are left to the route's schema.
+ * decoded or parsed), 400 for bytes that are not UTF-8 or not JSON, and, with `objectBodies`, 400
+ * when a POST or PATCH route that takes a body gets a JSON value that is not
+ * an object or an array (`null`, a number, a string, a boolean); arrays are
+ * left to the route's schema.
  */
-export function parseJsonBody(request: FastifyRequest): void {
+export function parseJsonBody(request: FastifyRequest, { objectBodies = false } = {}): void {
   const raw = request.rawBody;
   if (!raw || raw.length === 0) {
     request.body = undefined;
@@ -104,7 +105,8 @@ export function parseJsonBody(request: FastifyRequest): void {
   } catch (err) {
     throw badRequest(`invalid JSON in request body: ${(err as Error).message}`);
   }
-  const takesBody = request.routeOptions.schema?.body !== undefined && (request.method === 'POST' || request.method === 'PATCH');
+  const takesBody =
+    objectBodies && request.routeOptions.schema?.body !== undefined && (request.method === 'POST' || request.method === 'PATCH');
   if (takesBody && (body === null || typeof body !== 'object')) {
     throw badRequest(`body: must be a JSON object, got ${describe(body)}`);
   }
