@@ -32,6 +32,9 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
 
   api.addHook('onRequest', async (request: FastifyRequest) => {
     if (request.routeOptions.config?.public) return;
+    // A body announced over the limit gets its 413 next, unread, whatever the credentials.
+    const length = Number(request.headers['content-length']);
+    if (length > (request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY)) return;
     const known = identify(request.headers.authorization, opts.registry);
     if (!known.ok) {
       request.authOutcome = 'failed';
