@@ -16,7 +16,7 @@ import { bufferAllBodies } from './http/body.js';
 import { installClientErrorHandling } from './http/clientError.js';
 import { installErrorHandlers, sendError } from './http/errorHandler.js';
 import { guardSuprsendApi } from './http/apiGuard.js';
-import { methodNotAllowedFromRouteTable, rewriteUrl } from './http/routing.js';
+import { methodNotAllowedFromRouteTable, rewriteUrl, servedRoutes } from './http/routing.js';
 import { recordRequests } from './journal/hook.js';
 import { EventService } from './events/service.js';
 import { eventsRoutes } from './events/routes.js';
@@ -111,6 +111,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   // Watches every route added from here on; the 405s are added after the last one.
   const answerMethodNotAllowed = methodNotAllowedFromRouteTable(app);
+  const isServed = servedRoutes(app);
   installClientErrorHandling(app.server, app.log, config.requestTimeoutMs);
   app.setValidatorCompiler(validatorCompiler);
   if (config.validateResponses) app.setSerializerCompiler(serializerCompiler);
@@ -188,7 +189,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
   // The SuprSend API: every route authenticates, then its JSON body is parsed.
   await app.register(async (api) => {
-    guardSuprsendApi(api, { registry: workspaces.registry, faults, faultHeader: config.faultHeader });
+    guardSuprsendApi(api, { registry: workspaces.registry, faults, faultHeader: config.faultHeader, isServed });
     // A fault delay is the one wait between authentication and the handler (handlers write synchronously):
     // a workspace dropped meanwhile must not get rows written under its old data key.
     api.addHook('preHandler', async (request) => {

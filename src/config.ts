@@ -56,6 +56,7 @@ const settingsSchema = z.object({
     .default(4 * 1024 * 1024),
   DURABILITY: z.enum(['normal', 'full']).default('normal'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   PLUS_AS_SPACE: bool.default(false),
   EMULATOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_PATH: z.string().min(1).optional(),
@@ -81,6 +82,8 @@ export interface AppConfig {
   bodyLimit: number;
   durability: 'normal' | 'full';
   requestTimeoutMs: number;
+  /** Open connections the server accepts at once; more are closed as they arrive. */
+  maxConnections: number;
   /** Decode a literal "+" in a path segment as a space (what Java and Python ≤0.19.6 send). */
   plusAsSpace: boolean;
   /** Check every response against its declared schema (tests turn this on). */
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerC
     bodyLimit: s.BODY_LIMIT,
     durability: s.DURABILITY,
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
+    maxConnections: s.MAX_CONNECTIONS,
     plusAsSpace: s.PLUS_AS_SPACE,
     validateResponses: false,
     adminToken,

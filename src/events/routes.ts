@@ -2,6 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { commonErrors } from '../api/schemas.js';
 
+/**
+ * Records per request: what the SDKs send at most (400 identity records per
+ * chunk, `MAX_IDENTITY_EVENTS_IN_BULK_API`; 100 events). More is answered 413
+ * before any record is parsed, validated or applied.
+ */
+export const MAX_RECORDS_PER_REQUEST = 400;
+
 const recordSchema = z
   .record(z.string(), z.unknown())
   .describe(
@@ -10,7 +17,7 @@ const recordSchema = z
   );
 
 const eventBodySchema = z
-  .union([recordSchema, z.array(z.unknown()).describe('A batch (the SDKs send up to 400 records)')], {
+  .union([recordSchema, z.array(z.unknown()).describe(`A batch of up to ${MAX_RECORDS_PER_REQUEST} records (more is a 413)`)], {
     error: 'must be a JSON object (one record) or an array of records',
   })
   .describe('One record or an array of them');
@@ -35,6 +42,7 @@ export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
     if (failed > 0) reply.header('x-emulator-failed-records', String(failed));
     return reply.code(202).type('text/plain; charset=utf-8').send('OK');
   };
-  app.post('/event/', { schema: { ...schema, summary: 'Ingest identity records and track events' } }, handler);
-  app.post('/v2/event/', { schema: { ...schema, summary: 'Ingest track events (as the Python and Go SDKs send them)' } }, handler);
+  const config = { maxRecords: MAX_RECORDS_PER_REQUEST };
+  app.post('/event/', { config, schema: { ...schema, summary: 'Ingest identity records and track events' } }, handler);
+  app.post('/v2/event/', { config, schema: { ...schema, summary: 'Ingest track events (as the Python and Go SDKs send them)' } }, handler);
 };

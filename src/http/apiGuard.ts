@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { faultBody, parseFaultHeader, type Fault, type FaultInjector } from '../faults/faults.js';
 import type { WorkspaceRegistry } from '../workspaces/registry.js';
-import { authenticate } from './auth.js';
+import { authenticate, identify } from './auth.js';
 import { parseJsonBody } from './body.js';
 import { rawUrlOf } from './routing.js';
 
@@ -10,12 +10,15 @@ export interface GuardOptions {
   faults: FaultInjector;
   /** Honour the X-Emulator-Fault request header. */
   faultHeader: boolean;
+  /** Whether a route serves a method on a request target (see `servedRoutes`). */
+  isServed: (method: string, target: string) => boolean;
 }
 
 /**
- * What every SuprSend API route does before its handler: authenticate
- * (Bearer or signature, over the raw body), apply an injected fault if one
- * matches, then parse the JSON body.
+ * What every SuprSend API route does before its handler: refuse unknown
+ * credentials as soon as the headers arrive (before the body is read), then,
+ * with the body, authenticate (Bearer or signature, over the raw body), apply
+ * an injected fault if one matches, and parse the JSON body.
  */
 export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void {
   const faultFor = (request: FastifyRequest): Fault | undefined => {
@@ -27,6 +30,18 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
     return opts.faults.match(request.method, request.url.split('?')[0]!, request.workspace.name);
   };
 
+  api.addHook('onRequest', async (request: FastifyRequest) => {
+    if (request.routeOptions.config?.public) return;
+    // A body announced over the limit gets its 413 next, unread, whatever the credentials.
+    const length = Number(request.headers['content-length']);
+    if (length > (request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY)) return;
+    const known = identify(request.headers.authorization, opts.registry);
+    if (!known.ok) {
+      request.authOutcome = 'failed';
+      throw known.error;
+    }
+  });
+
   api.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config?.public) return;
     const result = authenticate(
@@ -37,6 +52,7 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
         contentType: request.headers['content-type'],
         date: request.headers.date,
         rawBody: request.rawBody,
+        isServed: opts.isServed,
       },
       opts.registry,
     );
@@ -54,6 +70,6 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
         return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
       }
     }
-    parseJsonBody(request);
+    parseJsonBody(request, { objectBodies: true });
   });
 }

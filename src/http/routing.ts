@@ -96,3 +96,46 @@ export function rewriteUrl(plusAsSpace: boolean) {
 export function rawUrlOf(req: { url?: string }): string {
   return (req as Record<symbol, string>)[RAW_URL] ?? req.url ?? '/';
 }
+
+/** The segments of a path, trailing slash dropped (the router ignores it). */
+const segmentsOf = (path: string): string[] => (path.length > 1 ? path.replace(/\/$/, '') : path).split('/');
+
+/** Whether a route's segments (`:param`, `*`, or static) match a request's decoded segments. */
+function matches(route: string[], path: string[]): boolean {
+  for (let i = 0; i < route.length; i++) {
+    const r = route[i]!;
+    if (r === '*') return true;
+    const p = path[i];
+    if (p === undefined) return false;
+    if (r.startsWith(':') ? p === '' : r !== p) return false;
+  }
+  return route.length === path.length;
+}
+
+/**
+ * Tells whether a route (other than the 405 answers) serves a method on a
+ * request target, as the router would find it: the path ends at the first
+ * "?" or "#", each segment is percent-decoded, a trailing slash does not
+ * matter, and a path that is not valid percent-encoding is served by nothing
+ * (the router answers 400). Call before any route is added; it watches the
+ * route table as it grows.
+ */
+export function servedRoutes(app: FastifyInstance): (method: string, target: string) => boolean {
+  const routes: Array<{ methods: Set<string>; segments: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    if (route.config?.methodNotAllowed) return;
+    const methods = new Set(([] as string[]).concat(route.method).map((m) => m.toUpperCase()));
+    routes.push({ methods, segments: segmentsOf(route.url) });
+  });
+  return (method, target) => {
+    const end = target.search(/[?#]/);
+    let path: string[];
+    try {
+      path = segmentsOf(end === -1 ? target : target.slice(0, end)).map((s) => decodeURIComponent(s));
+    } catch {
+      return false;
+    }
+    const m = method.toUpperCase();
+    return routes.some((r) => (r.methods.has(m) || (m === 'HEAD' && r.methods.has('GET'))) && matches(r.segments, path));
+  };
+}

@@ -24,25 +24,41 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ab, bb);
 }
 
+/** Characters that, decoded out of a path segment, change how the target routes: segment, query, fragment, escape. */
+const STRUCTURAL = /[/?#%]/;
+
 /**
  * The request targets a signature may cover: the raw `path?query` as received
- * (Node, Python, Java) and the percent-decoded path with the raw query (Go).
+ * (Node, Python, Java) and the percent-decoded path with the raw query (Go,
+ * which sends `/v1/user/a%2Fb/` but signs `/v1/user/a/b/`).
+ *
+ * The decoded target is itself a request target that another client may have
+ * signed, for the resource *it* names. When decoding only turns escapes into
+ * plain characters (`%20` → space) both name the same resource. When it
+ * brings out a "/", "?", "#" or "%" (as `%2F` does) they may not:
+ * `/v1/user/alice%2Fsubscribed_to%2Flist/` decodes to the target of alice's
+ * subscription list. Then the decoded target is offered only if `isServed`
+ * says no route serves it, so that no signature made for a served request
+ * can open another one. Without `isServed`, every path counts as unserved.
  */
-export function signedTargets(rawUrl: string): string[] {
+export function signedTargets(rawUrl: string, isServed: (target: string) => boolean = () => false): string[] {
   const q = rawUrl.indexOf('?');
   const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
   const query = q === -1 ? '' : rawUrl.slice(q + 1);
   const targets = [rawUrl];
   // A bare trailing "?" is dropped by the SDKs before signing.
   if (q !== -1 && query === '') targets.push(path);
+  let segments: string[];
   try {
-    const decoded = path
-      .split('/')
-      .map((s) => decodeURIComponent(s))
-      .join('/');
-    if (decoded !== path) targets.push(query ? `${decoded}?${query}` : decoded);
+    segments = path.split('/').map((s) => decodeURIComponent(s));
   } catch {
     // Not decodable: only the raw form can match.
+    return targets;
   }
+  const decoded = segments.join('/');
+  if (decoded === path) return targets;
+  const target = query ? `${decoded}?${query}` : decoded;
+  if (segments.some((s) => STRUCTURAL.test(s)) && isServed(target)) return targets;
+  targets.push(target);
   return targets;
 }
