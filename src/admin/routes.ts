@@ -323,6 +323,9 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
             pending_deletions: z.number(),
             fault_rules: z.number(),
             memory_mb: z.object({ rss: z.number(), heap_used: z.number(), heap_total: z.number(), external: z.number() }),
+            journal: z
+              .object({ entries: z.number(), bytes: z.number(), max_bytes: z.number() })
+              .describe('The request journal: entries held and the bytes they count for, against JOURNAL_MAX_BYTES'),
           }),
           ...errors,
         },
@@ -334,6 +337,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       pending_deletions: workspaces.pendingGc(),
       fault_rules: faults.list().length,
       memory_mb: memoryMb(),
+      journal: journal.stats(),
     }),
   );
 };
