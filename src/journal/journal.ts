@@ -190,33 +190,38 @@ export class RequestJournal {
  * distinct_ids are extracted now, from the whole body of an authenticated
  * request (which its route parsed anyway).
  */
-function toStored(record: JournalRecord, seq: number): Stored {
-  const { rawBody, params, ...rest } = record;
-  const bodyBytes = rawBody?.length ?? 0;
-  const unauthenticated = record.status === 401;
+function toStored(r: JournalRecord, seq: number): Stored {
+  const raw = r.rawBody;
+  const bodyBytes = raw?.length ?? 0;
   let body: string | undefined;
   let truncated = false;
   let parsed: unknown;
-  if (bodyBytes > 0 && rawBody) {
-    if (unauthenticated) truncated = true;
+  if (raw && bodyBytes > 0) {
+    if (r.status === 401) truncated = true;
     else if (bodyBytes <= BODY_PREFIX_BYTES) {
-      body = rawBody.toString('utf8');
-      parsed = parseOrUndefined(body);
+      body = raw.toString('utf8');
+      if (mayNameIds(body)) parsed = parseOrUndefined(body);
     } else {
       truncated = true;
-      body = redactSecretsInText(rawBody.toString('utf8', 0, utf8Boundary(rawBody, BODY_PREFIX_BYTES)));
-      parsed = parseOrUndefined(rawBody.toString('utf8'));
+      body = redactSecretsInText(raw.toString('utf8', 0, utf8Boundary(raw, BODY_PREFIX_BYTES)));
+      const whole = raw.toString('utf8');
+      if (mayNameIds(whole)) parsed = parseOrUndefined(whole);
     }
   }
-  const ids = distinctIdsOf(params, parsed);
-  const error =
-    record.error !== null && record.error.length > MAX_ERROR_CHARS ? copyOf(record.error.slice(0, MAX_ERROR_CHARS)) : record.error;
-  const q = record.url.indexOf('?');
+  const ids = distinctIdsOf(r.params, parsed);
+  const q = r.url.indexOf('?');
   const stored: Stored = {
-    ...rest,
     seq,
-    error,
-    pathEnd: q === -1 ? record.url.length : q,
+    timeMicros: r.timeMicros,
+    requestId: r.requestId,
+    workspace: r.workspace,
+    method: r.method,
+    url: r.url,
+    pathEnd: q === -1 ? r.url.length : q,
+    status: r.status,
+    latencyMs: r.latencyMs,
+    auth: r.auth,
+    error: r.error !== null && r.error.length > MAX_ERROR_CHARS ? copyOf(r.error.slice(0, MAX_ERROR_CHARS)) : r.error,
     distinctIds: ids.ids,
     distinctIdsTruncated: ids.truncated,
     body,
@@ -235,6 +240,14 @@ function entryBytes(r: Stored): number {
   for (const id of r.distinctIds) n += ID_OVERHEAD + textBytes(id);
   return n;
 }
+
+/**
+ * Whether a body can name distinct_ids: most (a user upsert, a track event
+ * without one) name none, and are then not parsed when recorded. A key spelt
+ * with a \u escape counts as possibly naming one.
+ */
+const mayNameIds = (text: string) =>
+  text.includes('distinct_id') || text.includes('from_user_id') || text.includes('recipients') || text.includes('\\u');
 
 function parseOrUndefined(text: string): unknown {
   try {
@@ -298,6 +311,10 @@ function pathMatches(path: string, filter: string): boolean {
  * (`truncated` says when some were left out).
  */
 export function distinctIdsOf(params: unknown, body: unknown): { ids: string[]; truncated: boolean } {
+  const fromPath = (params as { distinct_id?: unknown } | undefined)?.distinct_id;
+  if (body === undefined && (typeof fromPath !== 'string' || fromPath.length <= MAX_ID_CHARS)) {
+    return { ids: typeof fromPath === 'string' ? [fromPath] : [], truncated: false }; // The common case, without a Set.
+  }
   const ids = new Set<string>();
   let chars = 0;
   let truncated = false;
@@ -316,7 +333,7 @@ export function distinctIdsOf(params: unknown, body: unknown): { ids: string[]; 
       else f(items[i]);
     }
   };
-  add((params as { distinct_id?: unknown } | undefined)?.distinct_id);
+  add(fromPath);
   const visit = (v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
     const o = v as Record<string, unknown>;

@@ -63,6 +63,11 @@ t.test('distinct_ids come from the whole body, even when only a prefix of it is 
   t.equal(found.length, 1, 'the last record names the request');
   t.equal(found[0]!.distinct_ids.length, 400, 'every record counted');
   t.equal(found[0]!.body_truncated, true);
+
+  const escaped = '{"distinct\\u005fid":"escaped-id","event":"E","properties":{}}';
+  t.equal(JSON.parse(escaped).distinct_id, 'escaped-id', 'a key spelt with an escape');
+  expectJson(t, await api(app, 'POST', '/event/', A, escaped), 202, 'an event whose key is escaped');
+  t.equal((await journal(t, app, '?distinct_id=escaped-id')).length, 1, 'its distinct_id is found too');
 });
 
 t.test('an entry keeps at most 1000 distinct_ids and says when it left some out', async (t) => {
