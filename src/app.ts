@@ -126,7 +126,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   users.addRelations(lists);
   users.addRelations(objects);
   const events = new EventService(db, clock, users, config.journalSize);
-  const journal = new RequestJournal(config.journalSize);
+  const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
   const snapshots = new SnapshotService(db, workspaces);
   if (config.seedPath) {

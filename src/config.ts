@@ -61,6 +61,11 @@ const settingsSchema = z.object({
   EMULATOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_PATH: z.string().min(1).optional(),
   JOURNAL_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  JOURNAL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(32 * 1024 * 1024),
   FAULT_HEADER: bool.default(false),
   DETERMINISTIC_SEED: z.string().min(1).optional(),
   CLOCK_START: z
@@ -96,6 +101,8 @@ export interface AppConfig {
   seedPath: string | undefined;
   /** How many API requests the journal keeps (newest). */
   journalSize: number;
+  /** How many bytes the request journal may hold (the oldest entries go first). */
+  journalMaxBytes: number;
   /** Honour the `X-Emulator-Fault` request header. */
   faultHeader: boolean;
   /** When set, generated ids and fault dice repeat exactly from run to run. */
@@ -170,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerC
     adminToken,
     seedPath: s.SEED_PATH,
     journalSize: s.JOURNAL_SIZE,
+    journalMaxBytes: s.JOURNAL_MAX_BYTES,
     faultHeader: s.FAULT_HEADER,
     deterministicSeed: s.DETERMINISTIC_SEED,
     clockStart: s.CLOCK_START,

@@ -1,5 +1,6 @@
 import { type ControllableClock, formatTimestamp } from '../clock.js';
 import type { FaultInjector } from '../faults/faults.js';
+import type { RequestJournal } from '../journal/journal.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 
 /** What `/_emulator/status` reports: time, counts and the process's memory. */
@@ -8,6 +9,7 @@ export class StatusReport {
     private readonly clock: ControllableClock,
     private readonly workspaces: WorkspaceService,
     private readonly faults: FaultInjector,
+    private readonly journal: RequestJournal,
   ) {}
 
   current() {
@@ -17,6 +19,7 @@ export class StatusReport {
       pending_deletions: this.workspaces.pendingGc(),
       fault_rules: this.faults.list().length,
       memory_mb: memoryMb(),
+      journal: this.journal.stats(),
     };
   }
 }

@@ -2,9 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { RequestJournal } from './journal.js';
 
-/** Requests the journal keeps: the SuprSend API, not the control plane, docs or health. */
-function isApiPath(url: string): boolean {
-  return !/^\/(?:_emulator(?:\/|$|\?)|docs(?:\/|$|\?)|openapi\.json|healthz)/.test(url);
+/**
+ * The path of a request target as the router matches it: before any "?" or
+ * "#", percent-decoded as decodeURI does (reserved characters such as %2F
+ * stay encoded), so `/%5Femulator/status` is `/_emulator/status`.
+ */
+export function routedPath(url: string): string {
+  let end = url.indexOf('?');
+  const hash = url.indexOf('#');
+  if (hash !== -1 && (end === -1 || hash < end)) end = hash;
+  const path = end === -1 ? url : url.slice(0, end);
+  if (!path.includes('%')) return path;
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Requests the journal keeps: the SuprSend API, not the control plane, docs or health, however their path is spelt. */
+export function isApiPath(url: string): boolean {
+  return !/^\/(?:_emulator(?:\/|$)|docs(?:\/|$)|openapi\.json|healthz)/.test(routedPath(url));
 }
 
 /** After every response: one journal entry (API requests only) and one log line. */

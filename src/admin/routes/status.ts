@@ -5,8 +5,8 @@ import { errors, security, tags } from './schemaParts.js';
 
 /** Time, counts and memory, for a glance at the running emulator. */
 export const statusRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { clock, workspaces, faults } = app.emulator;
-  const report = new StatusReport(clock, workspaces, faults);
+  const { clock, workspaces, faults, journal } = app.emulator;
+  const report = new StatusReport(clock, workspaces, faults, journal);
 
   app.get(
     '/_emulator/status',
@@ -22,6 +22,9 @@ export const statusRoutes: FastifyPluginAsyncZod = async (app) => {
             pending_deletions: z.number(),
             fault_rules: z.number(),
             memory_mb: z.object({ rss: z.number(), heap_used: z.number(), heap_total: z.number(), external: z.number() }),
+            journal: z
+              .object({ entries: z.number(), bytes: z.number(), max_bytes: z.number() })
+              .describe('The request journal: entries held and the bytes they count for, against JOURNAL_MAX_BYTES'),
           }),
           ...errors,
         },
