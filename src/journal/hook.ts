@@ -41,6 +41,7 @@ export function recordRequests(app: FastifyInstance, journal: RequestJournal, cl
         auth: request.authOutcome,
         params: request.params,
         rawBody: request.rawBody,
+        declaredBytes: declaredLength(request.headers['content-length']),
         error: request.errorMessage,
       });
     }
@@ -49,4 +50,9 @@ export function recordRequests(app: FastifyInstance, journal: RequestJournal, cl
       'request',
     );
   });
+}
+
+function declaredLength(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d{1,15}$/.test(header)) return undefined;
+  return Number(header);
 }

@@ -24,7 +24,10 @@ export type JournalEntry = {
   error: string | null;
   /** Present (true) when the body shown is not the whole body sent. */
   body_truncated?: true;
-  /** Size in bytes of the body as sent; present with `body_truncated`. */
+  /**
+   * Size in bytes of the body as sent; present with `body_truncated`. For a
+   * request refused before its body was read, the size its Content-Length declared.
+   */
   body_bytes?: number;
   /** Present (true) when the request named more distinct_ids than an entry keeps. */
   distinct_ids_truncated?: true;
@@ -42,6 +45,8 @@ export interface JournalRecord {
   auth: JournalEntry['auth'];
   params: unknown;
   rawBody: Buffer | undefined;
+  /** The Content-Length header, for a request refused before its body was read. */
+  declaredBytes: number | undefined;
   error: string | null;
 }
 
@@ -192,13 +197,13 @@ export class RequestJournal {
  */
 function toStored(r: JournalRecord, seq: number): Stored {
   const raw = r.rawBody;
-  const bodyBytes = raw?.length ?? 0;
+  const bodyBytes = raw?.length ?? r.declaredBytes ?? 0;
   let body: string | undefined;
   let truncated = false;
   let parsed: unknown;
-  if (raw && bodyBytes > 0) {
-    if (r.status === 401) truncated = true;
-    else if (bodyBytes <= BODY_PREFIX_BYTES) {
+  if (r.status === 401) truncated = bodyBytes > 0;
+  else if (raw && bodyBytes > 0) {
+    if (bodyBytes <= BODY_PREFIX_BYTES) {
       body = raw.toString('utf8');
       if (mayNameIds(body)) parsed = parseOrUndefined(body);
     } else {
