@@ -16,7 +16,7 @@ import {
   type Identity,
   type JsonObject,
 } from './types.js';
-import { isE164, isEmail } from './validate.js';
+import { isE164, isEmail, MAX_EMAIL_LENGTH } from './validate.js';
 
 export type ProviderChannel = (typeof PROVIDER_CHANNELS)[number];
 export type PushModifierKey = (typeof PUSH_MODIFIERS)[number];
@@ -248,6 +248,9 @@ export function parseIdentity(
   switch (channel) {
     case '$email':
       if (typeof raw !== 'string') return failAt(path, `expected an email address string, got ${describeType(raw)}`);
+      if (raw.length > MAX_EMAIL_LENGTH) {
+        return failAt(path, `${preview(raw)} is not a valid email address: it is longer than ${MAX_EMAIL_LENGTH} characters`);
+      }
       if (!isEmail(raw)) return failAt(path, `${preview(raw)} is not a valid email address`);
       parsed = stringOutcome(channel, raw);
       break;

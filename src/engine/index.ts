@@ -9,6 +9,7 @@ export {
   isIso6391,
   ISO_639_1_CODES,
   MAX_DISTINCT_ID_LENGTH,
+  MAX_EMAIL_LENGTH,
 } from './validate.js';
 export {
   ALLOWED_PROVIDERS,
