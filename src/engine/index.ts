@@ -25,6 +25,7 @@ export {
   addIdentity,
   removeIdentity,
   clearChannel,
+  IdentityDraft,
   type IdentityInput,
   type PushModifiers,
   type ProviderChannel,
@@ -38,6 +39,7 @@ export {
   appendToProperty,
   removeFromProperty,
   unsetProperty,
+  PropertiesDraft,
 } from './properties.js';
 export { newProfile } from './profile.js';
 export { applyOperations, OPERATORS, type Operator } from './operations.js';
