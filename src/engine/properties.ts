@@ -73,39 +73,56 @@ const REMOVED: unique symbol = Symbol('removed');
 
 /**
  * A list property under `$append`/`$remove` in one request: its elements,
- * indexed by canonical text (equal texts exactly when jsonEqual), so that
- * each append or remove costs time in proportion to the value, not the list.
+ * indexed so that each append or remove costs time in proportion to the
+ * value, not the list. Strings are indexed as they are, other values by
+ * their canonical text (equal texts exactly when jsonEqual).
  */
 class ListDraft {
   private readonly items: (Json | typeof REMOVED)[];
-  /** Canonical text of each distinct element present, and where it is (a list set with $set may hold repeats). */
-  private readonly index = new Map<string, number[]>();
+  /** Where each distinct element present is: one index, or several (a list set with $set may hold repeats). */
+  private readonly strings = new Map<string, number | number[]>();
+  private readonly others = new Map<string, number | number[]>();
 
   constructor(items: readonly Json[]) {
     this.items = items.slice();
     for (let i = 0; i < items.length; i++) {
-      const text = stableStringify(items[i]);
-      const slots = this.index.get(text);
-      if (slots) slots.push(i);
-      else this.index.set(text, [i]);
+      const item = items[i] as Json;
+      const string = typeof item === 'string';
+      const index = string ? this.strings : this.others;
+      const key = string ? item : stableStringify(item);
+      const at = index.get(key);
+      if (at === undefined) index.set(key, i);
+      else if (typeof at === 'number') index.set(key, [at, i]);
+      else at.push(i);
     }
+  }
+
+  private indexOf(value: Json): Map<string, number | number[]> {
+    return typeof value === 'string' ? this.strings : this.others;
+  }
+
+  private keyOf(value: Json): string {
+    return typeof value === 'string' ? value : stableStringify(value);
   }
 
   /** Adds the value unless an equal one is present. */
   append(value: Json): void {
-    const text = stableStringify(value);
-    if (this.index.has(text)) return;
-    this.index.set(text, [this.items.length]);
+    const index = this.indexOf(value);
+    const key = this.keyOf(value);
+    if (index.has(key)) return;
+    index.set(key, this.items.length);
     this.items.push(value);
   }
 
   /** Drops every element equal to the value. */
   remove(value: Json): void {
-    const text = stableStringify(value);
-    const slots = this.index.get(text);
-    if (slots === undefined) return;
-    for (const i of slots) this.items[i] = REMOVED;
-    this.index.delete(text);
+    const index = this.indexOf(value);
+    const key = this.keyOf(value);
+    const at = index.get(key);
+    if (at === undefined) return;
+    if (typeof at === 'number') this.items[at] = REMOVED;
+    else for (const i of at) this.items[i] = REMOVED;
+    index.delete(key);
   }
 
   toArray(): Json[] {
