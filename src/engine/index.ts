@@ -41,6 +41,11 @@ export {
   unsetProperty,
   PropertiesDraft,
 } from './properties.js';
+export {
+  MAX_OPERATIONS_PER_REQUEST,
+  MAX_VALUES_PER_CHANNEL_PER_REQUEST,
+  MAX_IDENTITIES_PER_CHANNEL,
+} from './limits.js';
 export { newProfile } from './profile.js';
 export { applyOperations, OPERATORS, type Operator } from './operations.js';
 export { applyUpsert } from './upsert.js';

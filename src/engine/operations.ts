@@ -6,6 +6,7 @@
 import { childPath, describeType, failAt, failWith, success, type Outcome } from './errors.js';
 import { IdentityDraft, isChannel, isPushModifier, parseIdentityItems, parsePushModifiers } from './identities.js';
 import { isPlainObject } from './json.js';
+import { ChannelValueTally, checkIdentityCounts, checkOperationCount } from './limits.js';
 import { PropertiesDraft } from './properties.js';
 import type { EngineContext, EngineResult, Profile } from './types.js';
 
@@ -23,6 +24,8 @@ const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
 interface Draft {
   properties: PropertiesDraft;
   identities: IdentityDraft;
+  /** Channel values sent so far, against MAX_VALUES_PER_CHANNEL_PER_REQUEST. */
+  tally: ChannelValueTally;
 }
 
 /**
@@ -34,14 +37,19 @@ export function applyOperations(profile: Profile, operations: unknown, ctx: Engi
   if (!Array.isArray(operations)) {
     return failWith('operations', `operations must be a list of operation objects, got ${describeType(operations)}`);
   }
+  const tooMany = checkOperationCount(operations.length);
+  if (tooMany) return tooMany;
   const draft: Draft = {
     properties: new PropertiesDraft(profile.properties),
     identities: new IdentityDraft(profile.identities),
+    tally: new ChannelValueTally(),
   };
   for (let i = 0; i < operations.length; i++) {
     const result = applyOperation(draft, operations[i], childPath('operations', i), ctx);
     if (!result.ok) return result;
   }
+  const overfull = checkIdentityCounts(profile.identities, draft.identities);
+  if (overfull) return overfull;
   return { ok: true, profile: { properties: draft.properties.result(), identities: draft.identities.list() } };
 }
 
@@ -90,6 +98,9 @@ function applyAppendOrRemove(draft: Draft, operator: '$append' | '$remove', arg:
     const keyPath = childPath(path, key);
     const raw = arg[key];
     if (isChannel(key)) {
+      // Counted before the values are read, so an oversized list costs nothing.
+      const tooMany = draft.tally.add(key, Array.isArray(raw) ? raw.length : 1, keyPath);
+      if (tooMany) return tooMany;
       const items = parseIdentityItems(key, raw, keyPath, modifiers.value);
       if (!items.ok) return items;
       for (const item of items.value) {

@@ -5,6 +5,7 @@
 import { childPath, describeType, failWith, type Outcome } from './errors.js';
 import { CHANNEL_EXAMPLES, IdentityDraft, isChannel, isPushModifier, parseIdentity } from './identities.js';
 import { copyObject, isPlainObject, setOwn, toJson } from './json.js';
+import { checkIdentityCounts, checkUpsertValueCount } from './limits.js';
 import { validateReservedProperty } from './properties.js';
 import type { EngineContext, EngineResult, JsonObject, Profile } from './types.js';
 
@@ -27,6 +28,8 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
       if (!Array.isArray(raw)) {
         return failWith(keyPath, `${key} must be an array of values, e.g. ${CHANNEL_EXAMPLES[key]}; got ${describeType(raw)}`);
       }
+      const tooMany = checkUpsertValueCount(key, raw.length, keyPath);
+      if (tooMany) return tooMany;
       for (let i = 0; i < raw.length; i++) {
         const item = parseIdentity(key, raw[i], childPath(keyPath, i));
         if (!item.ok) return item;
@@ -40,5 +43,7 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
     if (!reserved.ok) return reserved;
     setOwn(properties, key, value.value);
   }
+  const overfull = checkIdentityCounts(profile.identities, identities);
+  if (overfull) return overfull;
   return { ok: true, profile: { properties, identities: identities.list() } };
 }
