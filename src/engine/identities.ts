@@ -16,7 +16,7 @@ import {
   type Identity,
   type JsonObject,
 } from './types.js';
-import { isE164, isEmail } from './validate.js';
+import { isE164, isEmail, MAX_EMAIL_LENGTH } from './validate.js';
 
 export type ProviderChannel = (typeof PROVIDER_CHANNELS)[number];
 export type PushModifierKey = (typeof PUSH_MODIFIERS)[number];
@@ -248,6 +248,9 @@ export function parseIdentity(
   switch (channel) {
     case '$email':
       if (typeof raw !== 'string') return failAt(path, `expected an email address string, got ${describeType(raw)}`);
+      if (raw.length > MAX_EMAIL_LENGTH) {
+        return failAt(path, `${preview(raw)} is not a valid email address: it is longer than ${MAX_EMAIL_LENGTH} characters`);
+      }
       if (!isEmail(raw)) return failAt(path, `${preview(raw)} is not a valid email address`);
       parsed = stringOutcome(channel, raw);
       break;
@@ -335,40 +338,114 @@ export function findIdentity(identities: readonly Identity[], channel: Channel, 
   return identities.findIndex((identity) => identity.channel === channel && identity.key === key);
 }
 
-/**
- * Adds an identity. When one with the same channel and key exists it is kept
- * in place: status becomes 'active' (perma_status unchanged), provider and
- * meta are updated with whatever was given, updatedAt becomes ctx.now.
- */
-export function addIdentity(identities: readonly Identity[], input: IdentityInput, ctx: EngineContext): Identity[] {
-  const index = findIdentity(identities, input.channel, input.key);
-  const providerChannel = isProviderChannel(input.channel);
-  const out = identities.slice();
-  if (index === -1) {
-    out.push({
-      channel: input.channel,
-      value: input.value,
-      key: input.key,
-      idProvider: providerChannel ? (input.provider ?? DEFAULT_PROVIDER[input.channel as ProviderChannel]) : null,
-      status: 'active',
-      permaStatus: 'active',
-      meta: copyObject(input.meta),
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    });
-    return out;
-  }
-  const existing = out[index] as Identity;
+/** A new identity for `input`: active, the channel's default provider unless one was given. */
+function createdIdentity(input: IdentityInput, ctx: EngineContext): Identity {
+  return {
+    channel: input.channel,
+    value: input.value,
+    key: input.key,
+    idProvider: isProviderChannel(input.channel) ? (input.provider ?? DEFAULT_PROVIDER[input.channel]) : null,
+    status: 'active',
+    permaStatus: 'active',
+    meta: copyObject(input.meta),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+}
+
+/** `existing` added again: active (perma_status unchanged), provider and meta updated with whatever was given. */
+function readdedIdentity(existing: Identity, input: IdentityInput, ctx: EngineContext): Identity {
   const meta = copyObject(existing.meta);
   for (const key of Object.keys(input.meta)) setOwn(meta, key, input.meta[key] ?? null);
-  out[index] = {
+  return {
     ...existing,
-    idProvider: providerChannel ? (input.provider ?? existing.idProvider ?? DEFAULT_PROVIDER[input.channel as ProviderChannel]) : null,
+    idProvider: isProviderChannel(input.channel) ? (input.provider ?? existing.idProvider ?? DEFAULT_PROVIDER[input.channel]) : null,
     status: 'active',
     meta,
     updatedAt: ctx.now,
   };
-  return out;
+}
+
+/**
+ * A working copy of a profile's identities for one request, indexed by
+ * channel and key, so that adding, removing or clearing costs time in
+ * proportion to what it touches, never to the whole list. Removed identities
+ * leave holes that list() closes, so order is insertion order as with the
+ * list functions below. The array it was made from is never changed.
+ * Expects at most one identity per (channel, key), as profiles hold.
+ */
+export class IdentityDraft {
+  private readonly slots: (Identity | null)[];
+  private readonly byChannel = new Map<Channel, Map<string, number>>();
+
+  constructor(identities: readonly Identity[]) {
+    this.slots = identities.slice();
+    for (let i = 0; i < identities.length; i++) {
+      const identity = identities[i] as Identity;
+      const keys = this.keysOf(identity.channel);
+      if (!keys.has(identity.key)) keys.set(identity.key, i);
+    }
+  }
+
+  private keysOf(channel: Channel): Map<string, number> {
+    let keys = this.byChannel.get(channel);
+    if (keys === undefined) {
+      keys = new Map();
+      this.byChannel.set(channel, keys);
+    }
+    return keys;
+  }
+
+  /** Adds an identity, or re-activates and updates the one with the same channel and key (see addIdentity). */
+  add(input: IdentityInput, ctx: EngineContext): void {
+    const keys = this.keysOf(input.channel);
+    const index = keys.get(input.key);
+    if (index === undefined) {
+      keys.set(input.key, this.slots.length);
+      this.slots.push(createdIdentity(input, ctx));
+    } else {
+      this.slots[index] = readdedIdentity(this.slots[index] as Identity, input, ctx);
+    }
+  }
+
+  /** Removes the identity with this channel and key; absent is not an error. */
+  remove(channel: Channel, key: string): void {
+    const keys = this.byChannel.get(channel);
+    const index = keys?.get(key);
+    if (keys === undefined || index === undefined) return;
+    this.slots[index] = null;
+    keys.delete(key);
+  }
+
+  /** Removes every identity of a channel. */
+  clear(channel: Channel): void {
+    const keys = this.byChannel.get(channel);
+    if (keys === undefined) return;
+    for (const index of keys.values()) this.slots[index] = null;
+    this.byChannel.delete(channel);
+  }
+
+  /** How many identities the channel has. */
+  count(channel: Channel): number {
+    return this.byChannel.get(channel)?.size ?? 0;
+  }
+
+  /** The identities, in order. */
+  list(): Identity[] {
+    return this.slots.filter((identity): identity is Identity => identity !== null);
+  }
+}
+
+/**
+ * Adds an identity. When one with the same channel and key exists it is kept
+ * in place: status becomes 'active' (perma_status unchanged), provider and
+ * meta are updated with whatever was given, updatedAt becomes ctx.now.
+ * Costs time in proportion to the list; to add many, use an IdentityDraft.
+ */
+export function addIdentity(identities: readonly Identity[], input: IdentityInput, ctx: EngineContext): Identity[] {
+  const draft = new IdentityDraft(identities);
+  draft.add(input, ctx);
+  return draft.list();
 }
 
 /** Removes the identity with this channel and key (provider is not compared); absent is not an error. */
@@ -379,4 +456,11 @@ export function removeIdentity(identities: readonly Identity[], channel: Channel
 /** Removes every identity of a channel. */
 export function clearChannel(identities: readonly Identity[], channel: Channel): Identity[] {
   return identities.filter((identity) => identity.channel !== channel);
+}
+
+/** How many identities each channel has. */
+export function countByChannel(identities: readonly Identity[]): Map<Channel, number> {
+  const counts = new Map<Channel, number>();
+  for (const identity of identities) counts.set(identity.channel, (counts.get(identity.channel) ?? 0) + 1);
+  return counts;
 }

@@ -9,6 +9,7 @@ export {
   isIso6391,
   ISO_639_1_CODES,
   MAX_DISTINCT_ID_LENGTH,
+  MAX_EMAIL_LENGTH,
 } from './validate.js';
 export {
   ALLOWED_PROVIDERS,
@@ -24,6 +25,7 @@ export {
   addIdentity,
   removeIdentity,
   clearChannel,
+  IdentityDraft,
   type IdentityInput,
   type PushModifiers,
   type ProviderChannel,
@@ -37,7 +39,13 @@ export {
   appendToProperty,
   removeFromProperty,
   unsetProperty,
+  PropertiesDraft,
 } from './properties.js';
+export {
+  MAX_OPERATIONS_PER_REQUEST,
+  MAX_VALUES_PER_CHANNEL_PER_REQUEST,
+  MAX_IDENTITIES_PER_CHANNEL,
+} from './limits.js';
 export { newProfile } from './profile.js';
 export { applyOperations, OPERATORS, type Operator } from './operations.js';
 export { applyUpsert } from './upsert.js';

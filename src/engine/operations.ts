@@ -4,18 +4,11 @@
  * and nothing is returned but the error.
  */
 import { childPath, describeType, failAt, failWith, success, type Outcome } from './errors.js';
-import {
-  addIdentity,
-  clearChannel,
-  isChannel,
-  isPushModifier,
-  parseIdentityItems,
-  parsePushModifiers,
-  removeIdentity,
-} from './identities.js';
+import { IdentityDraft, isChannel, isPushModifier, parseIdentityItems, parsePushModifiers } from './identities.js';
 import { isPlainObject } from './json.js';
-import { addToProperties, appendToProperty, removeFromProperty, setProperties, unsetProperty } from './properties.js';
-import type { EngineContext, EngineResult, Identity, JsonObject, Profile } from './types.js';
+import { ChannelValueTally, checkIdentityCounts, checkOperationCount } from './limits.js';
+import { PropertiesDraft } from './properties.js';
+import type { EngineContext, EngineResult, Profile } from './types.js';
 
 /** The operators, in the order they apply within one operation object. */
 export const OPERATORS = ['$set', '$set_once', '$add', '$increment', '$append', '$remove', '$unset'] as const;
@@ -23,10 +16,16 @@ export type Operator = (typeof OPERATORS)[number];
 
 const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
 
-/** The working state of one call: private copies, replaced (never mutated in place) as operators apply. */
+/**
+ * The working state of one call: private copies that the operators change in
+ * place, each at a cost in proportion to what it carries, so a call costs
+ * time in proportion to its size plus the profile's. Dropped on a failure.
+ */
 interface Draft {
-  properties: JsonObject;
-  identities: Identity[];
+  properties: PropertiesDraft;
+  identities: IdentityDraft;
+  /** Channel values sent so far, against MAX_VALUES_PER_CHANNEL_PER_REQUEST. */
+  tally: ChannelValueTally;
 }
 
 /**
@@ -38,19 +37,23 @@ export function applyOperations(profile: Profile, operations: unknown, ctx: Engi
   if (!Array.isArray(operations)) {
     return failWith('operations', `operations must be a list of operation objects, got ${describeType(operations)}`);
   }
-  let draft: Draft = { properties: profile.properties, identities: profile.identities };
+  const tooMany = checkOperationCount(operations.length);
+  if (tooMany) return tooMany;
+  const draft: Draft = {
+    properties: new PropertiesDraft(profile.properties),
+    identities: new IdentityDraft(profile.identities),
+    tally: new ChannelValueTally(),
+  };
   for (let i = 0; i < operations.length; i++) {
     const result = applyOperation(draft, operations[i], childPath('operations', i), ctx);
     if (!result.ok) return result;
-    draft = result.value;
   }
-  return {
-    ok: true,
-    profile: { properties: { ...draft.properties }, identities: draft.identities.slice() },
-  };
+  const overfull = checkIdentityCounts(profile.identities, draft.identities);
+  if (overfull) return overfull;
+  return { ok: true, profile: { properties: draft.properties.result(), identities: draft.identities.list() } };
 }
 
-function applyOperation(draft: Draft, operation: unknown, path: string, ctx: EngineContext): Outcome<Draft> {
+function applyOperation(draft: Draft, operation: unknown, path: string, ctx: EngineContext): Outcome<true> {
   if (!isPlainObject(operation)) {
     return failAt(path, `each operation must be an object such as {"$set": {"name": "Ada"}}, got ${describeType(operation)}`);
   }
@@ -59,28 +62,22 @@ function applyOperation(draft: Draft, operation: unknown, path: string, ctx: Eng
       return failAt(childPath(path, key), `unknown operator ${JSON.stringify(key)}; expected one of ${OPERATORS.join(', ')}`);
     }
   }
-  let current = draft;
   for (const operator of OPERATORS) {
     if (!Object.hasOwn(operation, operator)) continue;
-    const result = applyOperator(current, operator, operation[operator], childPath(path, operator), ctx);
+    const result = applyOperator(draft, operator, operation[operator], childPath(path, operator), ctx);
     if (!result.ok) return result;
-    current = result.value;
   }
-  return success(current);
+  return success(true);
 }
 
-function applyOperator(draft: Draft, operator: Operator, arg: unknown, path: string, ctx: EngineContext): Outcome<Draft> {
+function applyOperator(draft: Draft, operator: Operator, arg: unknown, path: string, ctx: EngineContext): Outcome<true> {
   switch (operator) {
     case '$set':
-    case '$set_once': {
-      const properties = setProperties(draft.properties, arg, path, { once: operator === '$set_once' });
-      return properties.ok ? success({ ...draft, properties: properties.value }) : properties;
-    }
+    case '$set_once':
+      return draft.properties.set(arg, path, { once: operator === '$set_once' });
     case '$add':
-    case '$increment': {
-      const properties = addToProperties(draft.properties, arg, path, operator);
-      return properties.ok ? success({ ...draft, properties: properties.value }) : properties;
-    }
+    case '$increment':
+      return draft.properties.add(arg, path, operator);
     case '$append':
     case '$remove':
       return applyAppendOrRemove(draft, operator, arg, path, ctx);
@@ -89,55 +86,49 @@ function applyOperator(draft: Draft, operator: Operator, arg: unknown, path: str
   }
 }
 
-function applyAppendOrRemove(
-  draft: Draft,
-  operator: '$append' | '$remove',
-  arg: unknown,
-  path: string,
-  ctx: EngineContext,
-): Outcome<Draft> {
+function applyAppendOrRemove(draft: Draft, operator: '$append' | '$remove', arg: unknown, path: string, ctx: EngineContext): Outcome<true> {
   if (!isPlainObject(arg)) {
     const example = operator === '$append' ? '{"$email": "a@example.com", "tags": "vip"}' : '{"$email": "a@example.com"}';
     return failAt(path, `${operator} needs an object such as ${example}, got ${describeType(arg)}`);
   }
   const modifiers = parsePushModifiers(arg, path);
   if (!modifiers.ok) return modifiers;
-  let { properties, identities } = draft;
   for (const key of Object.keys(arg)) {
     if (isPushModifier(key)) continue;
     const keyPath = childPath(path, key);
     const raw = arg[key];
     if (isChannel(key)) {
+      // Counted before the values are read, so an oversized list costs nothing.
+      const tooMany = draft.tally.add(key, Array.isArray(raw) ? raw.length : 1, keyPath);
+      if (tooMany) return tooMany;
       const items = parseIdentityItems(key, raw, keyPath, modifiers.value);
       if (!items.ok) return items;
       for (const item of items.value) {
-        identities = operator === '$append' ? addIdentity(identities, item, ctx) : removeIdentity(identities, item.channel, item.key);
+        if (operator === '$append') draft.identities.add(item, ctx);
+        else draft.identities.remove(item.channel, item.key);
       }
       continue;
     }
-    const next =
-      operator === '$append' ? appendToProperty(properties, key, raw, keyPath) : removeFromProperty(properties, key, raw, keyPath);
+    const next = operator === '$append' ? draft.properties.append(key, raw, keyPath) : draft.properties.remove(key, raw, keyPath);
     if (!next.ok) return next;
-    properties = next.value;
   }
-  return success({ properties, identities });
+  return success(true);
 }
 
-function applyUnset(draft: Draft, arg: unknown, path: string): Outcome<Draft> {
+function applyUnset(draft: Draft, arg: unknown, path: string): Outcome<true> {
   let keys: unknown[];
   if (typeof arg === 'string') keys = [arg];
   else if (Array.isArray(arg)) keys = arg;
   else {
     return failAt(path, `$unset needs a list of property names or channels, e.g. ["name", "$email"], got ${describeType(arg)}`);
   }
-  let { properties, identities } = draft;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (typeof key !== 'string') {
       return failAt(childPath(path, i), `expected a property name or channel (a string), got ${describeType(key)}`);
     }
-    if (isChannel(key)) identities = clearChannel(identities, key);
-    else properties = unsetProperty(properties, key);
+    if (isChannel(key)) draft.identities.clear(key);
+    else draft.properties.unset(key);
   }
-  return success({ properties, identities });
+  return success(true);
 }

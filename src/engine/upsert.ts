@@ -3,10 +3,11 @@
  * identities (never removing any); other keys overwrite properties.
  */
 import { childPath, describeType, failWith, type Outcome } from './errors.js';
-import { addIdentity, CHANNEL_EXAMPLES, isChannel, isPushModifier, parseIdentity } from './identities.js';
+import { CHANNEL_EXAMPLES, IdentityDraft, isChannel, isPushModifier, parseIdentity } from './identities.js';
 import { copyObject, isPlainObject, setOwn, toJson } from './json.js';
+import { checkIdentityCounts, checkUpsertValueCount } from './limits.js';
 import { validateReservedProperty } from './properties.js';
-import type { EngineContext, EngineResult, Identity, JsonObject, Profile } from './types.js';
+import type { EngineContext, EngineResult, JsonObject, Profile } from './types.js';
 
 /**
  * Applies an upsert body (raw JSON) to `profile`. Atomic: on any invalid key
@@ -17,7 +18,7 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
     return failWith('', `request body must be a JSON object, got ${describeType(body)}`);
   }
   const properties: JsonObject = copyObject(profile.properties);
-  let identities: Identity[] = profile.identities.slice();
+  const identities = new IdentityDraft(profile.identities);
   for (const key of Object.keys(body)) {
     // Push modifiers only mean something beside a channel inside $append/$remove.
     if (isPushModifier(key)) continue;
@@ -27,10 +28,12 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
       if (!Array.isArray(raw)) {
         return failWith(keyPath, `${key} must be an array of values, e.g. ${CHANNEL_EXAMPLES[key]}; got ${describeType(raw)}`);
       }
+      const tooMany = checkUpsertValueCount(key, raw.length, keyPath);
+      if (tooMany) return tooMany;
       for (let i = 0; i < raw.length; i++) {
         const item = parseIdentity(key, raw[i], childPath(keyPath, i));
         if (!item.ok) return item;
-        identities = addIdentity(identities, item.value, ctx);
+        identities.add(item.value, ctx);
       }
       continue;
     }
@@ -40,5 +43,7 @@ export function applyUpsert(profile: Profile, body: unknown, ctx: EngineContext)
     if (!reserved.ok) return reserved;
     setOwn(properties, key, value.value);
   }
-  return { ok: true, profile: { properties, identities } };
+  const overfull = checkIdentityCounts(profile.identities, identities);
+  if (overfull) return overfull;
+  return { ok: true, profile: { properties, identities: identities.list() } };
 }

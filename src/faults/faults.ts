@@ -50,27 +50,80 @@ export interface Fault {
   ruleId?: string;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = escaped.replace(/\*\*?/g, (stars) => (stars === '**' ? '.*' : '[^/]*'));
-  // Trailing slashes are optional on both sides, as in routing.
-  return new RegExp(`^${pattern.replace(/\/$/, '')}/?$`);
+/** A glob compiled to tokens: a character code, or one of these two wildcards. */
+const SEGMENT = -1; // "*": any run of characters other than "/"
+const ANY = -2; // "**": any run of characters
+
+/**
+ * A path pattern as a matcher: "*" matches within a segment, "**" across
+ * segments, everything else itself; a trailing slash is optional on both
+ * sides, as in routing. It runs the pattern as a set of positions advanced
+ * together over the path (no backtracking), so a match costs at most
+ * path length x pattern length steps whatever the two hold.
+ */
+export function compileGlob(glob: string): (path: string) => boolean {
+  const body = glob.endsWith('/') ? glob.slice(0, -1) : glob;
+  const tokens: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '*') tokens.push(body.charCodeAt(i));
+    else if (body[i + 1] === '*') {
+      tokens.push(ANY);
+      i++;
+    } else tokens.push(SEGMENT);
+  }
+  return (path) => globMatches(tokens, path) || (path.endsWith('/') && globMatches(tokens, path.slice(0, -1)));
+}
+
+const SLASH = '/'.charCodeAt(0);
+
+/** Whether the whole of `text` matches `tokens`. */
+function globMatches(tokens: readonly number[], text: string): boolean {
+  const m = tokens.length;
+  // at[p]: some way of matching the text read so far ends before token p.
+  let at = new Uint8Array(m + 1);
+  let next = new Uint8Array(m + 1);
+  at[0] = 1;
+  skipWildcards(tokens, at);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    next.fill(0);
+    let alive = false;
+    for (let p = 0; p < m; p++) {
+      if (!at[p]) continue;
+      const token = tokens[p] as number;
+      if (token === ANY || (token === SEGMENT && c !== SLASH)) next[p] = 1;
+      else if (token === c) next[p + 1] = 1;
+      else continue;
+      alive = true;
+    }
+    if (!alive) return false;
+    skipWildcards(tokens, next);
+    [at, next] = [next, at];
+  }
+  return at[m] === 1;
+}
+
+/** A wildcard may match nothing: a position before one is also a position after it. */
+function skipWildcards(tokens: readonly number[], at: Uint8Array): void {
+  for (let p = 0; p < tokens.length; p++) {
+    if (at[p] && (tokens[p] as number) < 0) at[p + 1] = 1;
+  }
 }
 
 /** Injected failures: rules matched in order; the first rule that hits decides. */
 export class FaultInjector {
-  private rules: (FaultRule & { re: RegExp })[] = [];
+  private rules: (FaultRule & { matches: (path: string) => boolean })[] = [];
 
   constructor(private readonly ids: IdGenerator) {}
 
   add(input: FaultRuleInput): FaultRule {
     const rule = { ...input, ...(input.method ? { method: input.method.toUpperCase() } : {}), id: `fault_${this.ids.token(10)}`, hits: 0 };
-    this.rules.push({ ...rule, re: globToRegExp(rule.path) });
+    this.rules.push({ ...rule, matches: compileGlob(rule.path) });
     return rule;
   }
 
   list(): FaultRule[] {
-    return this.rules.map(({ re: _re, ...rule }) => rule);
+    return this.rules.map(({ matches: _matches, ...rule }) => rule);
   }
 
   remove(id: string): boolean {
@@ -88,7 +141,7 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.method && rule.method !== method) continue;
       if (rule.workspace && rule.workspace !== workspace) continue;
-      if (!rule.re.test(path)) continue;
+      if (!rule.matches(path)) continue;
       if (rule.probability < 1 && this.ids.random() >= rule.probability) continue;
       rule.hits++;
       if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
