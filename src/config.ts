@@ -79,6 +79,131 @@ const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
+/** What --help says about a setting, and what a valid value is (a bad value's error names it). */
+interface SettingHelp {
+  meaning: string;
+  default: string;
+  /** Completes "NAME must be …". */
+  expects: string;
+  /** Never echo the value back (credentials). */
+  secret?: boolean;
+}
+
+/** Every setting's meaning and default: `--help` prints these, and the README's Configuration table says the same. */
+export const SETTING_HELP: Record<keyof Settings, SettingHelp> = {
+  PORT: { meaning: 'Port to listen on; 0 picks a free one.', default: '8080', expects: 'an integer 0–65535' },
+  HOST: { meaning: 'Interface to listen on (0.0.0.0 for every interface).', default: '127.0.0.1', expects: 'a host name or address' },
+  DATABASE_PATH: {
+    meaning: 'SQLite file (created with its folder), or :memory:.',
+    default: './data/suprsend-emulator.db',
+    expects: 'a file path or :memory:',
+  },
+  LOG_LEVEL: { meaning: 'Log level of the JSON log lines.', default: 'info', expects: `one of ${LOG_LEVELS.join(', ')}` },
+  SUPRSEND_WORKSPACE_KEY: {
+    meaning: 'Key of the default workspace; set it together with the secret.',
+    default: DEV_WORKSPACE.key,
+    expects: 'at least 20 characters (the Node SDK refuses shorter ones)',
+  },
+  SUPRSEND_WORKSPACE_SECRET: {
+    meaning: 'Secret the SDKs sign with.',
+    default: DEV_WORKSPACE.secret,
+    expects: 'a non-empty string',
+    secret: true,
+  },
+  SUPRSEND_API_KEY: {
+    meaning: 'Bearer API key of the default workspace.',
+    default: `${DEV_WORKSPACE.apiKey} (only with the dev workspace key)`,
+    expects: 'a non-empty string',
+    secret: true,
+  },
+  SUPRSEND_INBOX_SECRET: {
+    meaning: 'Secret behind generated $inbox identities.',
+    default: 'the workspace secret',
+    expects: 'a non-empty string',
+    secret: true,
+  },
+  WORKSPACES_FILE: { meaning: 'JSON file with more workspaces (see the README).', default: 'none', expects: 'a file path' },
+  MAX_CONNECTIONS: {
+    meaning: 'Connections open at once; more are closed as they arrive.',
+    default: '1024',
+    expects: 'an integer of at least 1',
+  },
+  BODY_LIMIT: {
+    meaning: 'Largest request body in bytes; larger ones get 413 without being read.',
+    default: '4194304 (4 MiB)',
+    expects: 'an integer of at least 1024 (bytes)',
+  },
+  DURABILITY: {
+    meaning: 'normal: a killed process loses nothing acknowledged; full: a power cut neither (slower writes).',
+    default: 'normal',
+    expects: 'normal or full',
+  },
+  REQUEST_TIMEOUT_MS: {
+    meaning: 'A request that takes longer to arrive is answered 408 and closed; 0 disables.',
+    default: '30000',
+    expects: 'an integer of at least 0 (milliseconds)',
+  },
+  PLUS_AS_SPACE: {
+    meaning: 'Decode a literal + in a path segment as a space (Java SDK, Python SDK <= 0.19.6).',
+    default: 'false',
+    expects: 'true, false, 1, 0, yes or no',
+  },
+  EMULATOR_ADMIN_TOKEN: {
+    meaning: 'Bearer token of the control plane (/_emulator/); must differ from every SuprSend credential.',
+    default: DEV_ADMIN_TOKEN,
+    expects: 'at least 16 characters',
+    secret: true,
+  },
+  SEED_PATH: { meaning: 'Snapshot file imported before the server listens.', default: 'none', expects: 'a file path' },
+  JOURNAL_SIZE: {
+    meaning: 'How many API requests the journal keeps (and track events, rejected records); 0 turns it off.',
+    default: '10000',
+    expects: 'an integer 0–1000000',
+  },
+  JOURNAL_MAX_BYTES: {
+    meaning: 'Most bytes the request journal holds; the oldest entries go first. Bodies over 16 KiB are kept as a redacted prefix.',
+    default: '33554432 (32 MiB)',
+    expects: 'an integer of at least 1048576 (bytes)',
+  },
+  FAULT_HEADER: { meaning: 'Honour the X-Emulator-Fault request header.', default: 'false', expects: 'true, false, 1, 0, yes or no' },
+  DETERMINISTIC_SEED: {
+    meaning: 'Generated ids (request ids, credentials, list versions, fault dice) repeat exactly from run to run.',
+    default: 'none',
+    expects: 'a non-empty string',
+  },
+  CLOCK_START: {
+    meaning: 'Start with the clock frozen at this time.',
+    default: 'none (the real clock)',
+    expects: 'an ISO-8601 time from 1970 to 9998, such as 2025-01-01T00:00:00Z',
+  },
+};
+
+/** The text of `--help`. */
+export function helpText(version: string): string {
+  const aliases = Object.entries(FLAG_ALIASES).map(([short, name]) => [name, flagName(short)] as const);
+  const settings = SETTING_NAMES.map((name) => {
+    const h = SETTING_HELP[name];
+    const flags = [flagName(name), ...aliases.filter(([n]) => n === name).map(([, f]) => f)].join(', ');
+    return `  ${name} (${flags})
+      ${h.meaning}
+      Default: ${h.default}`;
+  });
+  return (
+    `suprsend-emulator ${version}: a local, stateful emulator of SuprSend's user-profile API.\n\n` +
+    'Usage: suprsend-emulator [--flag value ...]    (from a clone: npm start -- --flag value)\n' +
+    '       suprsend-emulator --help | --version\n\n' +
+    'Every setting is an environment variable, or a flag of the same name in kebab case (PORT <-> --port; flags win):\n\n' +
+    `${settings.join('\n')}\n`
+  );
+}
+
+/** "PORT must be an integer 0–65535, got "abc"": the setting, what it takes and what it was given. */
+function badValue(name: keyof Settings, value: string | undefined): string {
+  const h = SETTING_HELP[name];
+  const got = value === undefined ? 'nothing' : h.secret ? `a value of ${value.length} characters` : JSON.stringify(value);
+  return `${name} must be ${h.expects}, got ${got}`;
+}
+
 /** What the app factory needs; `loadConfig` builds it from settings, for the server and for tests alike. */
 export interface AppConfig {
   databasePath: string;
@@ -153,7 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerC
   Object.assign(raw, parseFlags(argv));
   const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${String(i.path[0])} (${flagName(String(i.path[0]))}): ${i.message}`);
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0]) as keyof Settings))];
+    const lines = names.map((name) => badValue(name, raw[name]));
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;

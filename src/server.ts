@@ -1,3 +1,5 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { controlPlaneRefusal } from './admin/exposure.js';
 import { buildApp } from './app.js';
@@ -27,7 +29,68 @@ export interface RunningServer {
   url: string;
 }
 
+/** A start-up failure whose message already says what to do (printed without a stack trace). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** The likely cause of a file-system error, in words. */
+function explain(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const uid = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: the user running the emulator${uid} may not write there; fix the folder's permissions or choose another path`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return (err as Error).message;
+  }
+}
+
+/**
+ * Checks that the database file can be created (with its folder) and written,
+ * so that a bad DATABASE_PATH is reported with the path and the likely cause
+ * instead of SQLite's "unable to open database file".
+ */
+export function checkDatabasePath(path: string): void {
+  if (path === ':memory:') return;
+  const file = resolve(path);
+  const dir = dirname(file);
+  const fail = (what: string, err: unknown) =>
+    new StartupError(`cannot use the database ${file} (DATABASE_PATH=${path}): ${what}: ${explain(err)}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw fail(`its folder ${dir} cannot be created`, err);
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw fail(`its folder ${dir} is not writable (SQLite writes its -wal and -shm files next to the database)`, err);
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    return; // Not there yet: SQLite creates it in the writable folder.
+  }
+  if (isDir) throw new StartupError(`cannot use the database ${file} (DATABASE_PATH=${path}): it is a folder; give a file name inside it`);
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+  } catch (err) {
+    throw fail('the file is not readable and writable', err);
+  }
+}
+
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  checkDatabasePath(config.databasePath);
   const app = await buildApp(config);
   app.server.maxConnections = config.maxConnections;
   await app.listen({ port: config.port, host: config.host });
