@@ -2,11 +2,10 @@ import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
-import { objectIdentities, objects, subscriptions } from '../db/schema.js';
+import { objects, subscriptions } from '../db/schema.js';
 import {
-  chunks,
   exportProfiles,
-  identityFromSnapshot,
+  importIdentities,
   profileRowOf,
   profileSnapshotFields,
   snapshotDistinctId,
@@ -84,11 +83,7 @@ export function importObjects(
       .returning({ id: objects.id })
       .get();
     pks.set(refKey(o), id);
-    for (const part of chunks(o.identities)) {
-      db.insert(objectIdentities)
-        .values(part.map((i) => ({ ...identityFromSnapshot(i), objectPk: id })))
-        .run();
-    }
+    importIdentities(db, 'objects', id, o.identities);
   }
   const pkOf = (r: ObjectRef, where: string) => {
     const pk = pks.get(refKey(r));

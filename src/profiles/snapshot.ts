@@ -77,7 +77,7 @@ export function identityToSnapshot(row: IdentityRecord): IdentitySnapshot {
   };
 }
 
-export function identityFromSnapshot(i: IdentitySnapshot): IdentityRecord {
+function identityFromSnapshot(i: IdentitySnapshot): IdentityRecord {
   return {
     channel: i.channel,
     // The key is derived, never taken from the document, so equality stays what the engine says it is.
@@ -166,4 +166,19 @@ export function exportProfiles<R extends ProfileRecord, K>(
 /** The columns of a profile row written from a snapshot, besides workspace and key. */
 export function profileRowOf(p: ProfileSnapshotFields) {
   return { properties: JSON.stringify(p.properties), createdAt: p.created_at, updatedAt: p.updated_at };
+}
+
+/** Writes one profile's identities from a snapshot, in document order, under its row id. */
+export function importIdentities(db: Db, kind: keyof typeof TABLES, ownerPk: number, list: readonly IdentitySnapshot[]): void {
+  for (const part of chunks(list)) {
+    const rows = part.map(identityFromSnapshot);
+    if (kind === 'users')
+      db.insert(identities)
+        .values(rows.map((r) => ({ ...r, userId: ownerPk })))
+        .run();
+    else
+      db.insert(objectIdentities)
+        .values(rows.map((r) => ({ ...r, objectPk: ownerPk })))
+        .run();
+  }
 }

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
-import { identities, users } from '../db/schema.js';
-import {
-  chunks,
-  exportProfiles,
-  identityFromSnapshot,
-  profileRowOf,
-  profileSnapshotFields,
-  snapshotDistinctId,
-} from '../profiles/snapshot.js';
+import { users } from '../db/schema.js';
+import { exportProfiles, importIdentities, profileRowOf, profileSnapshotFields, snapshotDistinctId } from '../profiles/snapshot.js';
 
 /** The users of a workspace in a snapshot, with identities and statuses. */
 export const usersSnapshotSchema = z.array(z.object({ distinct_id: snapshotDistinctId, ...profileSnapshotFields }));
@@ -27,10 +20,6 @@ export function importUsers(db: Db, dataKey: string, snap: UsersSnapshot): void 
       .values({ workspace: dataKey, distinctId: u.distinct_id, ...profileRowOf(u) })
       .returning({ id: users.id })
       .get();
-    for (const part of chunks(u.identities)) {
-      db.insert(identities)
-        .values(part.map((i) => ({ ...identityFromSnapshot(i), userId: id })))
-        .run();
-    }
+    importIdentities(db, 'users', id, u.identities);
   }
 }
