@@ -7,7 +7,8 @@ import { DEFAULT_PAGE_SIZE, type KeysetPage, type PageRequest } from './paging.j
  * neither repeat nor go missing.
  */
 export function encodeCursor(kind: string, rowId: number): string {
-  return Buffer.from(`${kind}:${rowId}`, 'utf8').toString('base64url');
+  // Row ids start at 1, so a bound below 0 (one past a cursor of 0) selects what 0 does.
+  return Buffer.from(`${kind}:${Math.max(0, rowId)}`, 'utf8').toString('base64url');
 }
 
 function decodeCursor(kind: string, cursor: string, param: 'after' | 'before'): number {
@@ -35,9 +36,9 @@ export function cursorPage<Row, T>(
       count,
       limit: req.limit,
       has_prev: page.hasPrev,
-      before: page.hasPrev && page.firstId !== undefined ? encodeCursor(kind, page.firstId) : null,
+      before: page.hasPrev && page.beforeId !== undefined ? encodeCursor(kind, page.beforeId) : null,
       has_next: page.hasNext,
-      after: page.hasNext && page.lastId !== undefined ? encodeCursor(kind, page.lastId) : null,
+      after: page.hasNext && page.afterId !== undefined ? encodeCursor(kind, page.afterId) : null,
     },
     results: page.rows.map(toWire),
   };

@@ -5,13 +5,18 @@ export interface PageRequest {
   before?: number;
 }
 
-/** One page of a keyset listing, as a store returns it. */
+/**
+ * One page of a keyset listing, as a store returns it. `beforeId`/`afterId`
+ * are the row ids the `before`/`after` cursors name: the page's first and last
+ * rows, or, on a page left empty by deletes, the bound the request came with,
+ * so that a client can always page back (or on) from it.
+ */
 export interface KeysetPage<Row> {
   rows: Row[];
   hasPrev: boolean;
   hasNext: boolean;
-  firstId: number | undefined;
-  lastId: number | undefined;
+  beforeId: number | undefined;
+  afterId: number | undefined;
 }
 
 export const DEFAULT_PAGE_SIZE = 10;

@@ -14,29 +14,32 @@ export interface KeysetSource<Row> {
 }
 
 export function keysetPage<Row>(src: KeysetSource<Row>, req: PageRequest): KeysetPage<Row> {
-  let rows: Row[];
-  let hasPrev: boolean;
-  let hasNext: boolean;
   if (req.before !== undefined) {
     const fetched = src.newer(req.before, req.limit + 1);
-    hasPrev = fetched.length > req.limit;
-    rows = fetched.slice(0, req.limit).reverse();
-    const last = rows.at(-1);
-    hasNext = src.older(last ? src.idOf(last) : req.before + 1, 1).length > 0;
-  } else {
-    const fetched = src.older(req.after, req.limit + 1);
-    hasNext = fetched.length > req.limit;
-    rows = fetched.slice(0, req.limit);
+    const rows = fetched.slice(0, req.limit).reverse();
     const first = rows[0];
-    hasPrev = req.after === undefined ? false : src.newer(first ? src.idOf(first) : req.after - 1, 1).length > 0;
+    const last = rows.at(-1);
+    // An empty page (everything newer than the cursor deleted) pages on from the cursor itself.
+    const afterId = last ? src.idOf(last) : req.before + 1;
+    return {
+      rows,
+      hasPrev: fetched.length > req.limit,
+      hasNext: src.older(afterId, 1).length > 0,
+      beforeId: first === undefined ? undefined : src.idOf(first),
+      afterId,
+    };
   }
+  const fetched = src.older(req.after, req.limit + 1);
+  const rows = fetched.slice(0, req.limit);
   const first = rows[0];
   const last = rows.at(-1);
+  // An empty page (everything older than the cursor deleted) pages back to the cursor's own row and newer.
+  const beforeId = first ? src.idOf(first) : req.after === undefined ? undefined : req.after - 1;
   return {
     rows,
-    hasPrev,
-    hasNext,
-    firstId: first === undefined ? undefined : src.idOf(first),
-    lastId: last === undefined ? undefined : src.idOf(last),
+    hasPrev: req.after !== undefined && beforeId !== undefined && src.newer(beforeId, 1).length > 0,
+    hasNext: fetched.length > req.limit,
+    beforeId,
+    afterId: last === undefined ? undefined : src.idOf(last),
   };
 }

@@ -18,7 +18,7 @@ export interface IdRangeSource<Row> {
  * newest first; oldest first is the same walk over the negated ids (the
  * highest negated id is the lowest id), so both orders share its logic,
  * including has_prev / has_next on empty pages. Cursors (`after`, `before`,
- * `firstId`, `lastId`) are always real row ids.
+ * `beforeId`, `afterId`) are always real row ids.
  */
 export function orderedKeysetPage<Row>(src: IdRangeSource<Row>, req: PageRequest, sort: SortOrder): KeysetPage<Row> {
   if (sort === '-id')
@@ -38,5 +38,5 @@ export function orderedKeysetPage<Row>(src: IdRangeSource<Row>, req: PageRequest
       ...(req.before !== undefined ? { before: -req.before } : {}),
     },
   );
-  return { ...page, firstId: negate(page.firstId), lastId: negate(page.lastId) };
+  return { ...page, beforeId: negate(page.beforeId), afterId: negate(page.afterId) };
 }
