@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/open.js';
 import { ApiError, badRequest } from '../api/errors.js';
+import { findInexactJson } from '../engine/jsonText.js';
 import type { WorkspaceService } from '../workspaces/service.js';
 import { exportSnapshot, importWorkspace, snapshotSchema, type Snapshot } from './snapshot.js';
 
@@ -48,11 +49,15 @@ export class SnapshotService {
   /** Imports the seed file given at start; a bad file stops the start with a message naming it. */
   seedFrom(path: string): void {
     let doc: unknown;
+    let text: string;
     try {
-      doc = JSON.parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
+      doc = JSON.parse(text);
     } catch (err) {
       throw new Error(`SEED_PATH (--seed-path): cannot read ${path}: ${(err as Error).message}`);
     }
+    const inexact = findInexactJson(text, doc);
+    if (inexact) throw new Error(`SEED_PATH (--seed-path): ${path}: ${inexact.error.message}`);
     try {
       this.import(doc);
     } catch (err) {

@@ -8,6 +8,7 @@ import { stableStringify } from './canonical.js';
 import { childPath, describeType, failAt, preview, success, type Outcome } from './errors.js';
 import { isChannel, isPushModifier } from './identities.js';
 import { copyObject, getOwn, hasOwn, isPlainObject, setOwn, toJson } from './json.js';
+import { MAX_EXACT_INTEGER } from './jsonText.js';
 import type { Json, JsonObject } from './types.js';
 import { isIanaTimezone, isIso6391 } from './validate.js';
 
@@ -196,6 +197,13 @@ export class PropertiesDraft {
       const result = (current ?? 0) + operand;
       if (!Number.isFinite(result)) {
         return failAt(keyPath, `adding ${operand} to "${key}" gives a number too large to store`);
+      }
+      if (Number.isSafeInteger(current ?? 0) && Number.isSafeInteger(operand) && !Number.isSafeInteger(result)) {
+        // A counter follows the rule client JSON does (jsonText.ts): integers are kept exactly or refused, never rounded.
+        return failAt(
+          keyPath,
+          `adding ${operand} to "${key}" gives an integer beyond ±${MAX_EXACT_INTEGER} (2^53 − 1), which would not be kept exactly`,
+        );
       }
       setOwn(this.values, key, result);
     }

@@ -35,10 +35,10 @@ const schema = {
 export const eventsRoutes: FastifyPluginAsyncZod = async (app) => {
   const events = app.emulator.events;
   const handler = async (
-    request: { workspace: Parameters<typeof events.ingest>[0]; body: unknown },
+    request: { workspace: Parameters<typeof events.ingest>[0]; body: unknown; refusedRecords: ReadonlyMap<number, string> | undefined },
     reply: import('fastify').FastifyReply,
   ) => {
-    const { failed } = events.ingest(request.workspace, request.body);
+    const { failed } = events.ingest(request.workspace, request.body, request.refusedRecords);
     if (failed > 0) reply.header('x-emulator-failed-records', String(failed));
     return reply.code(202).type('text/plain; charset=utf-8').send('OK');
   };

@@ -43,21 +43,16 @@ export class EventService {
 
   /**
    * One database transaction for the whole batch (for speed); each record
-   * applies or fails on its own inside it.
+   * applies or fails on its own inside it. `refused` holds records already
+   * refused, by index, with the reason (JSON that would not be kept exactly).
    */
-  ingest(ws: Workspace, body: unknown): IngestResult {
+  ingest(ws: Workspace, body: unknown, refused?: ReadonlyMap<number, string>): IngestResult {
     const records = Array.isArray(body) ? body : [body];
     let failed = 0;
     inTransaction(this.db.$client, () => {
       const receivedAt = formatTimestamp(this.clock.nowMicros());
       records.forEach((record, index) => {
-        let reason: string | null;
-        try {
-          // Identity records run in a savepoint of their own (UserService), so one that fails leaves nothing behind.
-          reason = this.applyRecord(ws, record, classifyRecord(record), receivedAt);
-        } catch (err) {
-          reason = `this record could not be applied: ${err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message}`;
-        }
+        const reason = refused?.get(index) ?? this.tryRecord(ws, record, receivedAt);
         if (reason === null) return;
         failed++;
         this.store.insertFailure({
@@ -75,6 +70,16 @@ export class EventService {
   }
 
   /** Applies one record; returns why it failed, or null. */
+  private tryRecord(ws: Workspace, record: unknown, receivedAt: string): string | null {
+    try {
+      // Identity records run in a savepoint of their own (UserService), so one that fails leaves nothing behind.
+      return this.applyRecord(ws, record, classifyRecord(record), receivedAt);
+    } catch (err) {
+      return `this record could not be applied: ${err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message}`;
+    }
+  }
+
+  /** Applies a classified record; returns why it failed, or null. */
   private applyRecord(ws: Workspace, record: unknown, rec: ClassifiedRecord, receivedAt: string): string | null {
     switch (rec.kind) {
       case 'invalid':

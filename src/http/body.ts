@@ -1,10 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, badRequest } from '../api/errors.js';
+import { findInexactJson, findInexactRecords } from '../engine/jsonText.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The body bytes exactly as received (signatures hash these), or undefined when there was none. */
     rawBody: Buffer | undefined;
+    /**
+     * On batch routes (`maxRecords`): records holding JSON the emulator would
+     * not keep exactly (engine/jsonText.ts), by index, with the reason. They
+     * fail on their own; the rest of the batch applies.
+     */
+    refusedRecords: ReadonlyMap<number, string> | undefined;
   }
   interface FastifyContextConfig {
     /** Set on routes taking a batch: the most records (elements of a top-level array) one request may carry. */
@@ -18,6 +25,7 @@ declare module 'fastify' {
  */
 export function bufferAllBodies(app: FastifyInstance): void {
   app.decorateRequest('rawBody', undefined);
+  app.decorateRequest('refusedRecords', undefined);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
     req.rawBody = body as Buffer;
@@ -71,7 +79,9 @@ const describe = (v: unknown) => (v === null ? 'null' : `a ${typeof v}`);
 /**
  * Sets request.body from the raw bytes: 415 for a non-JSON content type, 413
  * for more records than the route's `maxRecords` (counted before anything is
- * decoded or parsed), 400 for bytes that are not UTF-8 or not JSON, and, with `objectBodies`, 400
+ * decoded or parsed), 400 for bytes that are not UTF-8 or not JSON or JSON the
+ * emulator would not keep exactly (engine/jsonText.ts; on batch routes such
+ * records are listed in `refusedRecords` instead), and, with `objectBodies`, 400
  * when a POST or PATCH route that takes a body gets a JSON value that is not
  * an object or an array (`null`, a number, a string, a boolean); arrays are
  * left to the route's schema.
@@ -104,6 +114,13 @@ export function parseJsonBody(request: FastifyRequest, { objectBodies = false } 
     body = JSON.parse(text);
   } catch (err) {
     throw badRequest(`invalid JSON in request body: ${(err as Error).message}`);
+  }
+  if (maxRecords === undefined) {
+    const inexact = findInexactJson(text, body);
+    if (inexact) throw badRequest(inexact.error.message);
+  } else {
+    const refused = findInexactRecords(text, body);
+    if (refused.size > 0) request.refusedRecords = new Map([...refused].map(([index, failure]) => [index, failure.error.message]));
   }
   const takesBody =
     objectBodies && request.routeOptions.schema?.body !== undefined && (request.method === 'POST' || request.method === 'PATCH');

@@ -122,6 +122,14 @@ t.test('$add errors', async (t) => {
   t.match(editError(start, [{ $add: 5 }]).message, /^operations\[0\]\.\$add: \$add needs an object such as \{"logins": 1\}, got a number/);
   t.match(editError(start, [{ $add: { $timezone: 1 } }]).message, /\$timezone is a text property; it cannot be used with \$add/);
   t.match(editError(profileFrom({ big: Number.MAX_VALUE }), [{ $add: { big: Number.MAX_VALUE } }]).message, /too large/);
+  t.equal(
+    editError(profileFrom({ count: Number.MAX_SAFE_INTEGER }), [{ $add: { count: 1 } }]).message,
+    'operations[0].$add.count: adding 1 to "count" gives an integer beyond ±9007199254740991 (2^53 − 1), which would not be kept exactly',
+    'a counter is never rounded past 2^53 − 1',
+  );
+  t.match(editError(profileFrom({ count: -Number.MAX_SAFE_INTEGER }), [{ $add: { count: -1 } }]).message, /beyond ±9007199254740991/);
+  t.equal(edit(profileFrom({ count: Number.MAX_SAFE_INTEGER - 1 }), [{ $add: { count: 1 } }]).properties.count, Number.MAX_SAFE_INTEGER);
+  t.equal(edit(profileFrom({ x: 1e300 }), [{ $add: { x: 1e300 } }]).properties.x, 2e300, 'decimals add as doubles');
 });
 
 t.test('$append to properties has set semantics', async (t) => {

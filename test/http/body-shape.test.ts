@@ -4,19 +4,9 @@
  * 400 in the error shape, and changes nothing. Bytes that are not UTF-8 are a
  * 400 too, never silently read as U+FFFD.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import t from 'tap';
-import { bearer, build, expectApiError, signedHeaders, WS_A } from '../helpers/index.js';
-
-/** A digest of every table's rows: equal digests, nothing changed. */
-function databaseDigest(app: FastifyInstance): string {
-  const db = app.emulator.db.$client;
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>;
-  const hash = createHash('sha256');
-  for (const { name } of tables) hash.update(name).update(JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()));
-  return hash.digest('hex');
-}
+import t, { type Test } from 'tap';
+import { bearer, build, databaseDigest, expectApiError, signedHeaders, WS_A } from '../helpers/index.js';
 
 /** The POST and PATCH operations of the SuprSend API that take a body, from the OpenAPI document. */
 function bodyRoutes(app: FastifyInstance): Array<{ method: 'POST' | 'PATCH'; path: string; arrays: boolean }> {
@@ -39,7 +29,8 @@ function bodyRoutes(app: FastifyInstance): Array<{ method: 'POST' | 'PATCH'; pat
   return out;
 }
 
-t.test('null, a number, a string (and an array where an object is required): 400 on every POST/PATCH route', async (t) => {
+/** An app with one of each thing a body route names (user u1, object teams/t1, list l1 and a draft version), and its body routes with those ids filled in. */
+async function bodyRoutesWithIds(t: Test) {
   const app = await build(t);
   t.equal((await bearer(app, 'POST', '/v1/user/u1/', { name: 'u1' })).statusCode, 201);
   t.equal((await bearer(app, 'POST', '/v1/object/teams/t1/', { name: 't1' })).statusCode, 201);
@@ -54,20 +45,30 @@ t.test('null, a number, a string (and an array where an object is required): 400
       .replace('{version_id}', versionId)
       .replace('{object_type}', 'teams')
       .replace('{id}', 't1');
-
-  const routes = bodyRoutes(app);
+  const routes = bodyRoutes(app).map((route) => ({ ...route, url: fill(route.path) }));
   t.ok(routes.length >= 13, `${routes.length} routes take a body`);
+  return { app, routes };
+}
+
+/** Sends `body` to a route both ways the API authenticates. */
+function sendBothWays(app: FastifyInstance, route: { method: 'POST' | 'PATCH'; url: string }, body: string) {
+  return (['bearer', 'signed'] as const).map(async (how) => {
+    const headers =
+      how === 'bearer'
+        ? { authorization: `Bearer ${WS_A.api_keys[0]}`, 'content-type': 'application/json' }
+        : signedHeaders(WS_A, route.method, route.url, body);
+    return { how, res: await app.inject({ method: route.method, url: route.url, headers, payload: body }) };
+  });
+}
+
+t.test('null, a number, a string (and an array where an object is required): 400 on every POST/PATCH route', async (t) => {
+  const { app, routes } = await bodyRoutesWithIds(t);
   const before = databaseDigest(app);
   for (const route of routes) {
-    const url = fill(route.path);
     const bodies = ['null', '1', '"x"', 'true', ...(route.arrays ? [] : ['[]', '[{"name":"x"}]'])];
     for (const body of bodies) {
-      for (const how of ['bearer', 'signed'] as const) {
-        const headers =
-          how === 'bearer'
-            ? { authorization: `Bearer ${WS_A.api_keys[0]}`, 'content-type': 'application/json' }
-            : signedHeaders(WS_A, route.method, url, body);
-        const res = await app.inject({ method: route.method, url, headers, payload: body });
+      for (const sent of sendBothWays(app, route, body)) {
+        const { how, res } = await sent;
         const err = expectApiError(t, res, 400, `${route.method} ${route.path} ${body} (${how})`);
         if (!body.startsWith('['))
           t.equal(err.message, `body: must be a JSON object, got ${body === 'null' ? 'null' : `a ${typeof JSON.parse(body)}`}`);
@@ -78,6 +79,50 @@ t.test('null, a number, a string (and an array where an object is required): 400
   const user = JSON.parse((await bearer(app, 'GET', '/v1/user/u1/')).body);
   t.same(user.properties, { name: 'u1' }, 'u1 as created');
 });
+
+t.test(
+  'a "__proto__" key, an integer beyond 2^53 − 1 or a number beyond a double: 400 on every POST/PATCH route, a failed record on /event/',
+  async (t) => {
+    const { app, routes } = await bodyRoutesWithIds(t);
+    const cases: Array<[body: string, message: string]> = [
+      ['{"__proto__":{"polluted":true}}', '__proto__: "__proto__" is not accepted as a key'],
+      ['{"a":{"b":[1,{"__proto__":1}]}}', 'a.b[1].__proto__: "__proto__" is not accepted as a key'],
+      ['{"\\u005f_proto__":1}', '__proto__: "__proto__" is not accepted as a key'],
+      [
+        '{"n":12345678901234567890}',
+        'n: 12345678901234567890 is an integer beyond ±9007199254740991 (2^53 − 1), the largest a JSON number is kept exactly; send it as a string',
+      ],
+      ['{"a b":[{"n":-9007199254740992}]}', '["a b"][0].n: -9007199254740992 is an integer beyond ±9007199254740991'],
+      ['{"n":1e400}', 'n: a number too large to keep (beyond ±1.79e308); send it as a string'],
+      ['{"n":[-1E+400]}', 'n[0]: a number too large to keep'],
+    ];
+    const failureReasons = () =>
+      (app.emulator.db.$client.prepare('SELECT reason FROM event_failures ORDER BY id').all() as Array<{ reason: string }>).map(
+        (r) => r.reason,
+      );
+    const before = databaseDigest(app, ['event_failures', 'sqlite_sequence']);
+    for (const route of routes) {
+      for (const [body, message] of cases) {
+        for (const sent of sendBothWays(app, route, body)) {
+          const { how, res } = await sent;
+          const what = `${route.method} ${route.path} ${body} (${how})`;
+          if (route.arrays) {
+            // A batch route answers 202 whatever its records hold; each record fails on its own, with its reason.
+            t.equal(res.statusCode, 202, `${what}: 202`);
+            t.equal(res.headers['x-emulator-failed-records'], '1', `${what}: the record failed`);
+            t.ok(failureReasons().at(-1)?.startsWith(message), `${what}: the reason names the place: ${failureReasons().at(-1)}`);
+          } else {
+            const err = expectApiError(t, res, 400, what);
+            t.ok(err.message.startsWith(message), `names the place: ${err.message}`);
+          }
+        }
+      }
+    }
+    t.ok(routes.filter((r) => r.arrays).length >= 2, '/event/ and /v2/event/ were among them');
+    t.equal(databaseDigest(app, ['event_failures', 'sqlite_sequence']), before, 'nothing changed in the database but the failed records');
+    t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched');
+  },
+);
 
 t.test('no body at all is still accepted where the route allows it', async (t) => {
   const app = await build(t);
