@@ -3,6 +3,7 @@
  * SDK is in ./sdk.js, imported on its own because loading it costs time.
  */
 export * from './app.js';
+export * from './captures.js';
 export * from './config.js';
 export * from './db.js';
 export * from './files.js';
