@@ -112,7 +112,11 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   );
   t.same(failures.entries, [], 'its rejected records are gone');
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
-  t.same(exported.workspaces, [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [] }], 'its snapshot is empty');
+  t.same(
+    exported.workspaces,
+    [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [] }],
+    'its snapshot is empty',
+  );
 
   // The other workspace is untouched.
   t.same(

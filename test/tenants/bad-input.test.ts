@@ -135,7 +135,10 @@ t.test('bodies that are not an object, bad JSON, bad queries: 4xx in the long fo
   for (const base of ['/v1/tenant/', '/v1/brand/']) {
     for (const query of ['limit=abc', 'limit=-1', 'limit=1.5', 'offset=-3', 'offset=x', 'limit=1e3']) {
       const err = expectLong(t, await bearer(app, 'GET', `${base}?${query}`), 400, `${base}?${query}`);
-      t.ok(['limit', 'offset'].some((k) => k in (err.detail as object)), `${query}: detail names the parameter`);
+      t.ok(
+        ['limit', 'offset'].some((k) => k in (err.detail as object)),
+        `${query}: detail names the parameter`,
+      );
     }
   }
   // Methods a path does not serve: 405 before anything else.

@@ -16,7 +16,6 @@ import {
   matchesUpstreamList,
   matchesUpstreamTenant,
   NO_LINKS,
-
   TENANT_TIMESTAMP,
   type TenantPage,
   untouchedDefault,
@@ -160,7 +159,10 @@ t.test('list: default first, then creation order; limit and offset', async (t) =
   // Once stored, the default stays first.
   await upsertTenant(t, app, 'default', { primary_color: '#000000' });
   const stored = await listTenants(t, app, '?limit=2');
-  t.strictSame(stored.results.map((r) => r.tenant_id), ['default', 't3']);
+  t.strictSame(
+    stored.results.map((r) => r.tenant_id),
+    ['default', 't3'],
+  );
   t.equal(stored.meta.count, 4, 'the stored default is counted once');
   t.equal(stored.results[0]!.tenant_name, WS_A.name, 'its name stays the workspace name when only a colour changed');
   t.match(stored.results[0]!.updated_at, TENANT_TIMESTAMP);
@@ -189,7 +191,12 @@ t.test('delete: 204, then 404; the default tenant cannot be deleted', async (t) 
 t.test('brands are the same tenants under brand_id and brand_name', async (t) => {
   const app = await build(t);
   const { tenant_name: _, ...rest } = ACME;
-  const brand = expectJson<Brand>(t, await bearer(app, 'POST', '/v1/brand/acme/', { brand_name: 'Acme Brand', ...rest }), 201, 'brand upsert');
+  const brand = expectJson<Brand>(
+    t,
+    await bearer(app, 'POST', '/v1/brand/acme/', { brand_name: 'Acme Brand', ...rest }),
+    201,
+    'brand upsert',
+  );
   const tenant = await getTenant(t, app, 'acme');
   t.equal(tenant.tenant_name, 'Acme Brand', 'created as a brand, read as a tenant');
   t.strictSame(brand, asBrand(tenant), 'same fields, brand names');
@@ -236,4 +243,3 @@ t.test('dropping a runtime workspace deletes its tenants', async (t) => {
   t.equal(n.n, 0, 'no tenant row of the dropped workspace is left');
   await adminOk(t, app, 'POST', '/_emulator/workspaces', { name: 'temp' }, 201);
 });
-
