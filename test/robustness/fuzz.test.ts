@@ -165,12 +165,19 @@ const tenantBody = fc.record(
     brand_name: fc.oneof(fc.string({ maxLength: 10 }), fc.constant(null)),
     logo: fc.constantFrom('https://x.test/l.png', '', 'nope', null, 5),
     timezone: fc.constantFrom('Europe/Paris', 'Mars/Base', '', null, 5),
-    blocked_channels: fc.oneof(fc.constant(null), fc.constant('sms'), fc.array(fc.constantFrom('sms', 'email', 'fax', 3), { maxLength: 4 })),
+    blocked_channels: fc.oneof(
+      fc.constant(null),
+      fc.constant('sms'),
+      fc.array(fc.constantFrom('sms', 'email', 'fax', 3), { maxLength: 4 }),
+    ),
     hosted_preference_domain: fc.constantFrom('p.acme.test', 'https://p.acme.test', '', null),
     primary_color: fc.constantFrom('#fff', '#12345', 'red', null, ''),
     social_links: fc.oneof(
       fc.constantFrom(null, [], 'x'),
-      fc.dictionary(fc.constantFrom('website', 'x', 'Twitter', 'LinkedIn', 'myspace'), fc.constantFrom('', null, 'https://a.test', 'nope', 1)),
+      fc.dictionary(
+        fc.constantFrom('website', 'x', 'Twitter', 'LinkedIn', 'myspace'),
+        fc.constantFrom('', null, 'https://a.test', 'nope', 1),
+      ),
     ),
     properties: fc.oneof(fc.constantFrom(null, [], 'p'), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }))),
   },
