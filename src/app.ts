@@ -27,6 +27,8 @@ import { listsRoutes } from './lists/routes.js';
 import { ListService } from './lists/service.js';
 import { objectsRoutes } from './objects/routes.js';
 import { ObjectService } from './objects/service.js';
+import { tenantsRoutes } from './tenants/routes.js';
+import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
 import { FaultInjector } from './faults/faults.js';
@@ -47,6 +49,7 @@ export interface Emulator {
   events: EventService;
   lists: ListService;
   objects: ObjectService;
+  tenants: TenantService;
   journal: RequestJournal;
   faults: FaultInjector;
   snapshots: SnapshotService;
@@ -125,6 +128,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const objects = new ObjectService(db, clock, users);
   users.addRelations(lists);
   users.addRelations(objects);
+  const tenants = new TenantService(db, clock);
   const events = new EventService(db, clock, users, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
@@ -138,7 +142,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       throw err;
     }
   }
-  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, journal, faults, snapshots });
+  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, tenants, journal, faults, snapshots });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.decorateRequest('authOutcome', 'none');
   app.decorateRequest('errorMessage', null);
@@ -201,6 +205,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     await api.register(eventsRoutes);
     await api.register(listsRoutes);
     await api.register(objectsRoutes);
+    await api.register(tenantsRoutes);
   });
 
   // Last: every path now known, each answers 405 (with Allow) for the methods it does not serve.

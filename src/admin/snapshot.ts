@@ -9,34 +9,52 @@ import {
   objectsSnapshotSchema,
   subscriptionsSnapshotSchema,
 } from '../objects/snapshot.js';
+import { exportTenants, importTenants, tenantsSnapshotSchema } from '../tenants/snapshot.js';
 import { exportUsers, importUsers, usersSnapshotSchema } from '../users/snapshot.js';
 import type { Workspace } from '../workspaces/registry.js';
 
 /**
  * Snapshots: a workspace's whole state as one JSON document — users with
  * identities and statuses, lists with members and drafts, objects with
- * identities, subscriptions — and back. Each domain reads and writes its own
- * part; rows are written in the order they are read, so export → import →
- * export gives the same document.
+ * identities, subscriptions, tenants — and back. Each domain reads and writes
+ * its own part; rows are written in the order they are read, so export →
+ * import → export gives the same document.
+ *
+ * Version 2 added `tenants` to each workspace; version 1 documents (without
+ * them) are still read, as workspaces holding only their default tenant.
  */
 
-const workspaceSnapshotSchema = z.object({
+const workspaceSnapshotV1Schema = z.object({
   name: workspaceNameSchema,
   users: usersSnapshotSchema,
   lists: listsSnapshotSchema,
   objects: objectsSnapshotSchema,
   subscriptions: subscriptionsSnapshotSchema,
 });
+const workspaceSnapshotSchema = workspaceSnapshotV1Schema.extend({ tenants: tenantsSnapshotSchema });
+
+export const SNAPSHOT_VERSION = 2;
 
 export const snapshotSchema = z
   .object({
     format: z.literal('suprsend-emulator-snapshot'),
-    version: z.literal(1),
+    version: z.literal(SNAPSHOT_VERSION),
     workspaces: z.array(workspaceSnapshotSchema),
   })
   .meta({ id: 'Snapshot' });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 type WorkspaceSnapshot = z.infer<typeof workspaceSnapshotSchema>;
+
+/** What an import reads: the current version, or version 1 (no tenants). */
+export const importableSnapshotSchema = z.discriminatedUnion('version', [
+  snapshotSchema,
+  z.object({
+    format: z.literal('suprsend-emulator-snapshot'),
+    version: z.literal(1),
+    workspaces: z.array(workspaceSnapshotV1Schema),
+  }),
+]);
+type ImportableWorkspace = z.infer<typeof workspaceSnapshotV1Schema> & { tenants?: WorkspaceSnapshot['tenants'] };
 
 function exportWorkspace(db: Db, ws: Workspace): WorkspaceSnapshot {
   const key = ws.dataKey;
@@ -46,6 +64,7 @@ function exportWorkspace(db: Db, ws: Workspace): WorkspaceSnapshot {
     lists: exportLists(db, key),
     objects: exportObjects(db, key),
     subscriptions: exportSubscriptions(db, key),
+    tenants: exportTenants(db, key),
   };
 }
 
@@ -53,7 +72,7 @@ function exportWorkspace(db: Db, ws: Workspace): WorkspaceSnapshot {
 export function exportSnapshot(db: Db, workspaces: readonly Workspace[]): Snapshot {
   return {
     format: 'suprsend-emulator-snapshot',
-    version: 1,
+    version: SNAPSHOT_VERSION,
     workspaces: db.$client.transaction(() => workspaces.map((ws) => exportWorkspace(db, ws)))(),
   };
 }
@@ -62,8 +81,9 @@ export function exportSnapshot(db: Db, workspaces: readonly Workspace[]): Snapsh
  * Writes one workspace's state into `dataKey`, which must hold no rows (a
  * freshly reset workspace), inside the caller's transaction.
  */
-export function importWorkspace(db: Db, dataKey: string, snap: WorkspaceSnapshot): void {
+export function importWorkspace(db: Db, dataKey: string, snap: ImportableWorkspace): void {
   importUsers(db, dataKey, snap.users);
   importLists(db, dataKey, snap.lists);
   importObjects(db, dataKey, snap);
+  importTenants(db, dataKey, snap.tenants ?? []);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/open.js';
 import { ApiError, badRequest } from '../api/errors.js';
 import { findInexactJson } from '../engine/jsonText.js';
 import type { WorkspaceService } from '../workspaces/service.js';
-import { exportSnapshot, importWorkspace, snapshotSchema, type Snapshot } from './snapshot.js';
+import { exportSnapshot, importableSnapshotSchema, importWorkspace, type Snapshot } from './snapshot.js';
 
 /** Export and import of whole workspaces, for the control plane and the start-up seed. */
 export class SnapshotService {
@@ -18,8 +18,8 @@ export class SnapshotService {
   }
 
   /** Replaces each listed workspace's data with the snapshot's; workspaces it names that don't exist are created. */
-  import(doc: unknown): { name: string; users: number; lists: number; objects: number; subscriptions: number }[] {
-    const parsed = snapshotSchema.safeParse(doc);
+  import(doc: unknown): { name: string; users: number; lists: number; objects: number; subscriptions: number; tenants: number }[] {
+    const parsed = importableSnapshotSchema.safeParse(doc);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'snapshot'}: ${i.message}`);
       throw badRequest(`not a valid snapshot: ${issues.join('; ')}`);
@@ -33,7 +33,7 @@ export class SnapshotService {
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw badRequest('not a valid snapshot: it holds the same user, list, member, object, identity or subscription twice');
+        throw badRequest('not a valid snapshot: it holds the same user, list, member, object, identity, subscription or tenant twice');
       }
       throw err;
     }
@@ -43,6 +43,7 @@ export class SnapshotService {
       lists: w.lists.length,
       objects: w.objects.length,
       subscriptions: w.subscriptions.length,
+      tenants: 'tenants' in w ? w.tenants.length : 0,
     }));
   }
 

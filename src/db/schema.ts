@@ -218,6 +218,38 @@ export const subscriptions = sqliteTable(
 );
 
 /**
+ * Tenants (formerly brands). Only tenants created or changed through the API
+ * are stored: a workspace's `default` tenant is computed until it is first
+ * changed, so a new, reset or dropped workspace needs no row for it.
+ */
+export const tenants = sqliteTable(
+  'tenants',
+  {
+    /** Internal row id; increases with creation and orders the listing. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    tenantName: text('tenant_name').notNull(),
+    logo: text('logo'),
+    timezone: text('timezone'),
+    /** JSON array of channel names, or null. */
+    blockedChannels: text('blocked_channels'),
+    embeddedPreferenceUrl: text('embedded_preference_url'),
+    hostedPreferenceDomain: text('hosted_preference_domain'),
+    primaryColor: text('primary_color'),
+    secondaryColor: text('secondary_color'),
+    tertiaryColor: text('tertiary_color'),
+    /** JSON object of the social links set (name to URL); unset ones are absent. */
+    socialLinks: text('social_links').notNull().default('{}'),
+    /** JSON object of custom properties. */
+    properties: text('properties').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tenants_workspace_tenant_id').on(t.workspace, t.tenantId), index('tenants_workspace_id').on(t.workspace, t.id)],
+);
+
+/**
  * Workspaces: those from configuration (refreshed at every start) and those
  * created through the control plane. `data_key` is what the `workspace`
  * column of every data row holds; a reset gives the workspace a new one, so

@@ -29,7 +29,7 @@ function pythonJson(value: unknown): string {
  * is that detail as JSON, as upstream answers
  * `{"list_id": ["This field may not be blank."]}`.
  */
-function fieldErrors(detail: FieldErrors): ApiError {
+export function fieldErrors(detail: FieldErrors): ApiError {
   return new ApiError(400, pythonJson(detail), { form: 'long', detail });
 }
 

@@ -112,7 +112,11 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   );
   t.same(failures.entries, [], 'its rejected records are gone');
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
-  t.same(exported.workspaces, [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [] }], 'its snapshot is empty');
+  t.same(
+    exported.workspaces,
+    [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [] }],
+    'its snapshot is empty',
+  );
 
   // The other workspace is untouched.
   t.same(
@@ -248,7 +252,7 @@ t.test('resetting every workspace', async (t) => {
   const snap = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot', undefined, 200);
   t.same(
     snap.workspaces,
-    ['default', 'other', 'runtime'].map((name) => ({ name, users: [], lists: [], objects: [], subscriptions: [] })),
+    ['default', 'other', 'runtime'].map((name) => ({ name, users: [], lists: [], objects: [], subscriptions: [], tenants: [] })),
     'every workspace is still there, empty',
   );
   t.equal(rowsWhere(app, 'identities', '1', 1), 0, 'no identities at all');

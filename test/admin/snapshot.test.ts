@@ -167,7 +167,7 @@ t.test('export → import into a fresh server → export gives identical JSON, a
 
   // The document holds what was built.
   t.equal(doc.format, 'suprsend-emulator-snapshot');
-  t.equal(doc.version, 1);
+  t.equal(doc.version, 2);
   t.same(
     doc.workspaces.map((w) => w.name),
     ['default', 'other', 'extra'],
@@ -239,9 +239,9 @@ t.test('export → import into a fresh server → export gives identical JSON, a
   t.same(
     imported.imported,
     [
-      { name: 'default', users: 2, lists: 2, objects: 2, subscriptions: 3 },
-      { name: 'other', users: 1, lists: 0, objects: 1, subscriptions: 0 },
-      { name: 'extra', users: 1, lists: 0, objects: 0, subscriptions: 0 },
+      { name: 'default', users: 2, lists: 2, objects: 2, subscriptions: 3, tenants: 0 },
+      { name: 'other', users: 1, lists: 0, objects: 1, subscriptions: 0, tenants: 0 },
+      { name: 'extra', users: 1, lists: 0, objects: 0, subscriptions: 0, tenants: 0 },
     ],
     'import answers what it imported',
   );
@@ -390,7 +390,7 @@ t.test('a bad snapshot is refused with 400 and changes nothing', async (t) => {
     ['not an object', [1, 2, 3], /not a valid snapshot/],
     ['a JSON string', 'hello', /not a valid snapshot/],
     ['a wrong format', { format: 'something-else', version: 1, workspaces: [] }, /format/],
-    ['a wrong version', { format: 'suprsend-emulator-snapshot', version: 2, workspaces: [] }, /version/],
+    ['a wrong version', { format: 'suprsend-emulator-snapshot', version: 3, workspaces: [] }, /version/],
     ['no workspaces', { format: 'suprsend-emulator-snapshot', version: 1 }, /workspaces/],
     ['a subscription to an object not in the snapshot', snapshotOf(good(), ghostSubscription), /teams\/ghost/],
     ['a child object not in the snapshot', snapshotOf({ ...ghostChild, name: 'brand-new' }), /teams\/ghost-child/],

@@ -44,7 +44,9 @@ async function bodyRoutesWithIds(t: Test) {
       .replace('{list_id}', 'l1')
       .replace('{version_id}', versionId)
       .replace('{object_type}', 'teams')
-      .replace('{id}', 't1');
+      .replace('{id}', 't1')
+      .replace('{tenant_id}', 'acme')
+      .replace('{brand_id}', 'acme');
   const routes = bodyRoutes(app).map((route) => ({ ...route, url: fill(route.path) }));
   t.ok(routes.length >= 13, `${routes.length} routes take a body`);
   return { app, routes };

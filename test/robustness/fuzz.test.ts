@@ -64,6 +64,7 @@ const segmentsArb = fc.record({
   objId: fc.oneof(fc.constantFrom('team-1', 'team-2'), segmentArb),
   ws: fc.oneof(fc.constantFrom('default', 'other', 'fuzz_ws', 'nope'), segmentArb),
   fault: fc.oneof(fc.constant('fault_x'), segmentArb),
+  tenant: fc.oneof(fc.constantFrom('default', 'acme', 'beta', 'Acme', 'a'.repeat(65)), segmentArb),
 });
 type Segments = typeof segmentsArb extends fc.Arbitrary<infer S> ? S : never;
 
@@ -155,6 +156,30 @@ const listCreateBody = fc.record(
     list_description: fc.string({ maxLength: 10 }),
     track_user_entry: fc.oneof(fc.boolean(), fc.constantFrom('yes', 1)),
     track_user_exit: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
+const tenantBody = fc.record(
+  {
+    tenant_name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('<b>x</b>', '', null), fc.jsonValue({ maxDepth: 1 })),
+    brand_name: fc.oneof(fc.string({ maxLength: 10 }), fc.constant(null)),
+    logo: fc.constantFrom('https://x.test/l.png', '', 'nope', null, 5),
+    timezone: fc.constantFrom('Europe/Paris', 'Mars/Base', '', null, 5),
+    blocked_channels: fc.oneof(
+      fc.constant(null),
+      fc.constant('sms'),
+      fc.array(fc.constantFrom('sms', 'email', 'fax', 3), { maxLength: 4 }),
+    ),
+    hosted_preference_domain: fc.constantFrom('p.acme.test', 'https://p.acme.test', '', null),
+    primary_color: fc.constantFrom('#fff', '#12345', 'red', null, ''),
+    social_links: fc.oneof(
+      fc.constantFrom(null, [], 'x'),
+      fc.dictionary(
+        fc.constantFrom('website', 'x', 'Twitter', 'LinkedIn', 'myspace'),
+        fc.constantFrom('', null, 'https://a.test', 'nope', 1),
+      ),
+    ),
+    properties: fc.oneof(fc.constantFrom(null, [], 'p'), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }))),
   },
   { requiredKeys: [] },
 );
@@ -286,6 +311,7 @@ const SEMI_VALID: fc.Arbitrary<unknown>[] = [
   idsBody('object_ids'),
   fc.record({ from_user_id: idValue }),
   listCreateBody,
+  tenantBody,
   subscribeBody,
   workspaceBody,
   channelStatusBody,
@@ -341,6 +367,13 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (s) => `${O(s)}/subscription/` },
   { method: 'DELETE', path: (s) => `${O(s)}/subscription/`, body: subscribeBody },
   { method: 'GET', path: (s) => `${O(s)}/subscribed_to/object/` },
+  { method: 'GET', path: () => '/v1/tenant/' },
+  { method: 'GET', path: (s) => `/v1/tenant/${s.tenant}/` },
+  { method: 'POST', path: (s) => `/v1/tenant/${s.tenant}/`, body: tenantBody },
+  { method: 'DELETE', path: (s) => `/v1/tenant/${s.tenant}/` },
+  { method: 'GET', path: () => '/v1/brand/' },
+  { method: 'GET', path: (s) => `/v1/brand/${s.tenant}/` },
+  { method: 'POST', path: (s) => `/v1/brand/${s.tenant}/`, body: tenantBody },
   { method: 'GET', path: () => '/_emulator/workspaces', admin: true },
   { method: 'POST', path: () => '/_emulator/workspaces', body: workspaceBody, admin: true },
   { method: 'GET', path: (s) => `/_emulator/workspaces/${s.ws}`, admin: true },
@@ -583,13 +616,16 @@ async function snapshotBody(app: FastifyInstance, how: string): Promise<string> 
 }
 
 const TIME_KEYS = new Set(['created_at', 'updated_at', 'now']);
+/** The tenant and brand routes answer upstream's tenant form, microseconds and `Z` (README, tenants). */
+const TENANT_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const timestampFormOf = (path: string) => (/^\/v1\/(tenant|brand)(\/|$)/.test(path) ? TENANT_TIMESTAMP : TIMESTAMP);
 
 /** The first created_at/updated_at/now value anywhere in `value` that is not a SuprSend timestamp. */
-function findBadTimestamp(value: unknown, depth = 0): string | undefined {
+function findBadTimestamp(value: unknown, form: RegExp, depth = 0): string | undefined {
   if (depth > 20 || value === null || typeof value !== 'object') return undefined;
   for (const [k, v] of Object.entries(value)) {
-    if (TIME_KEYS.has(k) && typeof v === 'string' && !TIMESTAMP.test(v)) return `${k}: ${v}`;
-    const inner = findBadTimestamp(v, depth + 1);
+    if (TIME_KEYS.has(k) && typeof v === 'string' && !form.test(v)) return `${k}: ${v}`;
+    const inner = findBadTimestamp(v, form, depth + 1);
     if (inner) return inner;
   }
   return undefined;
@@ -614,7 +650,7 @@ function problemWith(built: Built, res: { statusCode: number; body: string; head
   } catch {
     return `${status} with a body that is not JSON: ${body.slice(0, 200)}`;
   }
-  const badTime = findBadTimestamp(JSON.parse(body));
+  const badTime = findBadTimestamp(JSON.parse(body), timestampFormOf(built.path));
   if (badTime) return `${status} with a timestamp not in the documented form (decision 11): ${badTime}`;
   if (!/^\/_emulator\/(journal|snapshot)/.test(built.path)) {
     const frame = stackFrameIn(body);
@@ -640,6 +676,7 @@ t.test(`fuzzing every route (${NUM_RUNS} requests, seed ${SEED})`, async (t) => 
     ['POST', '/v1/user/bob/', { name: 'Bob' }],
     ['POST', '/v1/subscriber_list/', { list_id: 'list-1' }],
     ['POST', '/v1/object/teams/team-1/', { name: 'Team 1' }],
+    ['POST', '/v1/tenant/acme/', { tenant_name: 'Acme' }],
   ] as const) {
     const res = await app.inject({
       method,

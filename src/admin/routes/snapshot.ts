@@ -32,7 +32,14 @@ export const snapshotRoutes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: z.object({
             imported: z.array(
-              z.object({ name: z.string(), users: z.number(), lists: z.number(), objects: z.number(), subscriptions: z.number() }),
+              z.object({
+                name: z.string(),
+                users: z.number(),
+                lists: z.number(),
+                objects: z.number(),
+                subscriptions: z.number(),
+                tenants: z.number(),
+              }),
             ),
           }),
           ...errors,
