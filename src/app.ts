@@ -29,6 +29,8 @@ import { objectsRoutes } from './objects/routes.js';
 import { ObjectService } from './objects/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
+import { UserTenantService } from './users/tenantProfiles.js';
+import { userTenantRoutes } from './users/tenantRoutes.js';
 import { FaultInjector } from './faults/faults.js';
 import { randomIds, seededIds, type IdGenerator } from './ids.js';
 import { RequestJournal, type JournalEntry } from './journal/journal.js';
@@ -44,6 +46,7 @@ export interface Emulator {
   ids: IdGenerator;
   workspaces: WorkspaceService;
   users: UserService;
+  userTenants: UserTenantService;
   events: EventService;
   lists: ListService;
   objects: ObjectService;
@@ -125,6 +128,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const objects = new ObjectService(db, clock, users);
   users.addRelations(lists);
   users.addRelations(objects);
+  // MERGE-TODO: the tenants domain answers this.
+  const userTenants = new UserTenantService(db, clock, users, { exists: (_ws, tenantId) => tenantId === 'default' || tenantId === 'acme' });
   const events = new EventService(db, clock, users, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
@@ -138,7 +143,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       throw err;
     }
   }
-  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, journal, faults, snapshots });
+  app.decorate('emulator', { config, db, clock, ids, workspaces, users, userTenants, events, lists, objects, journal, faults, snapshots });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.decorateRequest('authOutcome', 'none');
   app.decorateRequest('errorMessage', null);
@@ -198,6 +203,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       }
     });
     await api.register(usersRoutes);
+    await api.register(userTenantRoutes);
     await api.register(eventsRoutes);
     await api.register(listsRoutes);
     await api.register(objectsRoutes);
