@@ -264,6 +264,9 @@ export const workspaces = sqliteTable('workspaces', {
   apiKeys: text('api_keys').notNull().default('[]'),
   inboxSecret: text('inbox_secret').notNull(),
   inbox: integer('inbox', { mode: 'boolean' }).notNull().default(true),
+  userTenancyMode: text('user_tenancy_mode', { enum: ['shared', 'exclusive'] })
+    .notNull()
+    .default('shared'),
   dataKey: text('data_key').notNull().unique(),
   origin: text('origin', { enum: ['config', 'runtime'] }).notNull(),
   createdAt: text('created_at').notNull(),

@@ -11,3 +11,6 @@ export const tenantNotFound = (tenantId: string) => new ApiError(404, `tenant no
 
 export const tenantProfileNotFound = (distinctId: string, tenantId: string) =>
   new ApiError(404, `user [distinct_id: '${distinctId}'] has no profile in tenant '${tenantId}'`);
+
+/** In a workspace whose user_tenancy_mode is `exclusive` (SuprSend's wording). */
+export const userInOtherTenant = () => new ApiError(400, 'user is already associated with a different tenant');

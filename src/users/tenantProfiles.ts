@@ -8,7 +8,8 @@ import { applyOperations } from '../engine/index.js';
 import type { EngineResult } from '../engine/types.js';
 import { operationsOf, ProfileWriter } from '../profiles/edit.js';
 import type { Workspace } from '../workspaces/registry.js';
-import { tenantNotFound, tenantProfileNotFound, userNotFound } from './errors.js';
+import type { ApiError } from '../api/errors.js';
+import { tenantNotFound, tenantProfileNotFound, userInOtherTenant, userNotFound } from './errors.js';
 import { checkedId, type UserRelations, type UserService } from './service.js';
 import { type StoredTenantProfile, TenantProfileStore } from './tenantStore.js';
 import { type TenantUserWire, tenantProfileToWire, tenantUserRowToWire, tenantUserToWire } from './tenantWire.js';
@@ -60,6 +61,12 @@ export class UserTenantService implements UserRelations {
     if (!this.tenants.exists(ws, tenantId)) throw tenantNotFound(tenantId);
   }
 
+  /** In an `exclusive` workspace, a user has a profile in one tenant at most. */
+  private tenancyConflict(ws: Workspace, distinctId: string, tenantId: string): ApiError | undefined {
+    if (ws.userTenancyMode !== 'exclusive') return undefined;
+    return this.store.otherTenantOf(ws.dataKey, distinctId, tenantId) === undefined ? undefined : userInOtherTenant();
+  }
+
   /** The user seen in the tenant (404 when the user, the tenant or the user's profile in it is missing). */
   get(ws: Workspace, distinctId: string, tenantId: string): TenantUserWire {
     checkedId(distinctId);
@@ -76,6 +83,8 @@ export class UserTenantService implements UserRelations {
     checkedId(distinctId);
     this.checkTenant(ws, tenantId);
     return this.transaction(() => {
+      const conflict = this.tenancyConflict(ws, distinctId, tenantId);
+      if (conflict) throw conflict;
       const user = this.users.ensure(ws, distinctId);
       const scoped = this.writer.upsert(ws, { distinctId, tenantId }, body, this.now());
       return tenantUserToWire(user, scoped);
@@ -90,6 +99,8 @@ export class UserTenantService implements UserRelations {
       const user = this.users.stored(ws, distinctId);
       if (!user) throw userNotFound(distinctId);
       this.checkTenant(ws, tenantId);
+      const conflict = this.tenancyConflict(ws, distinctId, tenantId);
+      if (conflict) throw conflict;
       const now = this.now();
       const key = { distinctId, tenantId };
       const before = this.store.find(ws.dataKey, distinctId, tenantId);
@@ -136,6 +147,8 @@ export class UserTenantService implements UserRelations {
   ): EngineResult | { ok: false; error: Error } {
     if (!this.tenants.exists(ws, tenantId)) return { ok: false, error: tenantNotFound(tenantId) };
     return this.transaction(() => {
+      const conflict = this.tenancyConflict(ws, distinctId, tenantId);
+      if (conflict) return { ok: false, error: conflict };
       const now = this.now();
       const key = { distinctId, tenantId };
       const before = this.store.find(ws.dataKey, distinctId, tenantId);

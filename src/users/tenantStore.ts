@@ -43,6 +43,7 @@ export class TenantProfileStore {
     countUsersOfTenant: Database.Statement<[string, string], { n: number }>;
     olderUsersOfTenant: Database.Statement<[string, string, number, number], TenantUserRow>;
     newerUsersOfTenant: Database.Statement<[string, string, number, number], TenantUserRow>;
+    otherTenant: Database.Statement<[string, string, string], { tenant_id: string }>;
     deleteOfUser: Database.Statement<[string, string]>;
     deleteOfTenant: Database.Statement<[string, string]>;
     moveToPrimary: Database.Statement<[string, string, string, string, string]>;
@@ -62,6 +63,9 @@ export class TenantProfileStore {
       ),
       newerUsersOfTenant: c.prepare(
         `select ${TENANT_USER} where p.workspace = ? and p.tenant_id = ? and p.id > ? order by p.id asc limit ?`,
+      ),
+      otherTenant: c.prepare(
+        'select tenant_id from user_tenant_profiles where workspace = ? and distinct_id = ? and tenant_id != ? limit 1',
       ),
       deleteOfUser: c.prepare('delete from user_tenant_profiles where workspace = ? and distinct_id = ?'),
       deleteOfTenant: c.prepare('delete from user_tenant_profiles where workspace = ? and tenant_id = ?'),
@@ -115,6 +119,11 @@ export class TenantProfileStore {
       },
       req,
     );
+  }
+
+  /** A tenant other than `tenantId` the user has a profile in, if any. */
+  otherTenantOf(workspace: string, distinctId: string, tenantId: string): string | undefined {
+    return this.s.otherTenant.get(workspace, distinctId, tenantId)?.tenant_id;
   }
 
   deleteOfUser(workspace: string, distinctId: string): void {

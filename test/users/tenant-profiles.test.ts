@@ -211,3 +211,35 @@ t.test('snapshots carry tenant profiles; reset empties them', async (t) => {
   t.equal((await admin(app, 'POST', '/_emulator/reset')).statusCode, 200);
   expectApiError(t, await bearer(app, 'GET', '/v1/user/tina/tenant/acme/'), 404);
 });
+
+t.test('user_tenancy_mode exclusive: a user has a profile in one tenant at most', async (t) => {
+  const app = await build(t);
+  const created = await admin(app, 'POST', '/_emulator/workspaces', {
+    name: 'solo',
+    api_keys: ['solo_api_key_1'],
+    user_tenancy_mode: 'exclusive',
+  });
+  t.equal(created.statusCode, 201);
+  t.equal(JSON.parse(created.body).user_tenancy_mode, 'exclusive');
+  const send = (method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, body?: unknown) =>
+    bearer(app, method, url, body, 'solo_api_key_1');
+  for (const id of ['acme', 'beta']) t.equal((await send('POST', `/v1/tenant/${id}/`, { tenant_name: id })).statusCode, 201);
+  t.equal((await send('POST', '/v1/user/u1/tenant/acme/', { role: 'a' })).statusCode, 201);
+  t.equal((await send('POST', '/v1/user/u1/tenant/acme/', { role: 'a2' })).statusCode, 201, 'the same tenant again is fine');
+  const before = databaseDigest(app);
+  for (const [method, body] of [
+    ['POST', { role: 'b' }],
+    ['PATCH', { operations: [{ $set: { role: 'b' } }] }],
+  ] as const) {
+    const err = expectApiError(t, await send(method, '/v1/user/u1/tenant/beta/', body), 400, `${method} in a second tenant`);
+    t.equal(err.message, 'user is already associated with a different tenant');
+  }
+  t.equal(databaseDigest(app), before, 'nothing changed');
+  t.equal((await send('DELETE', '/v1/user/u1/tenant/acme/')).statusCode, 204);
+  t.equal((await send('POST', '/v1/user/u1/tenant/beta/', { role: 'b' })).statusCode, 201, 'after unlinking, another tenant');
+  t.equal(
+    (await ok(t, app, 'GET', '/_emulator/workspaces/default', undefined, 200, admin)).user_tenancy_mode,
+    'shared',
+    'shared by default',
+  );
+});

@@ -25,4 +25,5 @@ CREATE TABLE `user_tenant_profiles` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `user_tenant_profiles_workspace_user_tenant` ON `user_tenant_profiles` (`workspace`,`distinct_id`,`tenant_id`);--> statement-breakpoint
-CREATE INDEX `user_tenant_profiles_workspace_tenant_id` ON `user_tenant_profiles` (`workspace`,`tenant_id`,`id`);
+CREATE INDEX `user_tenant_profiles_workspace_tenant_id` ON `user_tenant_profiles` (`workspace`,`tenant_id`,`id`);--> statement-breakpoint
+ALTER TABLE `workspaces` ADD `user_tenancy_mode` text DEFAULT 'shared' NOT NULL;
