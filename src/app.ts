@@ -31,6 +31,8 @@ import { tenantsRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
 import { usersRoutes } from './users/routes.js';
+import { UserTenantService } from './users/tenantProfiles.js';
+import { userTenantRoutes } from './users/tenantRoutes.js';
 import { FaultInjector } from './faults/faults.js';
 import { randomIds, seededIds, type IdGenerator } from './ids.js';
 import { RequestJournal, type JournalEntry } from './journal/journal.js';
@@ -46,6 +48,7 @@ export interface Emulator {
   ids: IdGenerator;
   workspaces: WorkspaceService;
   users: UserService;
+  userTenants: UserTenantService;
   events: EventService;
   lists: ListService;
   objects: ObjectService;
@@ -129,6 +132,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   users.addRelations(lists);
   users.addRelations(objects);
   const tenants = new TenantService(db, clock);
+  const userTenants = new UserTenantService(db, clock, users, tenants);
+  tenants.addRelations(userTenants);
   const events = new EventService(db, clock, users, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
@@ -142,7 +147,22 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       throw err;
     }
   }
-  app.decorate('emulator', { config, db, clock, ids, workspaces, users, events, lists, objects, tenants, journal, faults, snapshots });
+  app.decorate('emulator', {
+    config,
+    db,
+    clock,
+    ids,
+    workspaces,
+    users,
+    userTenants,
+    events,
+    lists,
+    objects,
+    tenants,
+    journal,
+    faults,
+    snapshots,
+  });
   app.decorateRequest('workspace', null as unknown as Workspace);
   app.decorateRequest('authOutcome', 'none');
   app.decorateRequest('errorMessage', null);
@@ -202,6 +222,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
       }
     });
     await api.register(usersRoutes);
+    await api.register(userTenantRoutes);
     await api.register(eventsRoutes);
     await api.register(listsRoutes);
     await api.register(objectsRoutes);

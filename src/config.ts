@@ -31,6 +31,12 @@ export const workspaceConfigSchema = z.object({
   inbox_secret: z.string().min(1).optional(),
   /** Whether new users get an `$inbox` identity. */
   inbox: z.boolean().default(true),
+  /**
+   * SuprSend's workspace setting for tenant-scoped user profiles: `shared` (a
+   * user may have profiles in many tenants; the default here) or `exclusive`
+   * (in one tenant at most).
+   */
+  user_tenancy_mode: z.enum(['shared', 'exclusive']).optional(),
 });
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 

@@ -10,6 +10,9 @@ export const workspaceSchema = z
     api_keys: z.array(z.string()).describe('Bearer API keys'),
     inbox_secret: z.string(),
     inbox: z.boolean().describe('Whether new users get an $inbox identity'),
+    user_tenancy_mode: z
+      .enum(['shared', 'exclusive'])
+      .describe('shared: a user may have profiles in many tenants; exclusive: in one at most'),
     origin: z.enum(['config', 'runtime']),
   })
   .meta({ id: 'EmulatorWorkspace' });
@@ -22,6 +25,7 @@ export const newWorkspaceSchema = z
     api_keys: z.array(z.string().min(8)).optional(),
     inbox_secret: z.string().min(1).optional(),
     inbox: z.boolean().optional(),
+    user_tenancy_mode: z.enum(['shared', 'exclusive']).optional().describe('Default: shared'),
   })
   .nullish()
   .describe('Anything left out is generated');

@@ -11,6 +11,7 @@ import {
 } from '../objects/snapshot.js';
 import { exportTenants, importTenants, tenantsSnapshotSchema } from '../tenants/snapshot.js';
 import { exportUsers, importUsers, usersSnapshotSchema } from '../users/snapshot.js';
+import { exportUserTenantProfiles, importUserTenantProfiles, userTenantProfilesSnapshotSchema } from '../users/tenantSnapshot.js';
 import type { Workspace } from '../workspaces/registry.js';
 
 /**
@@ -20,8 +21,9 @@ import type { Workspace } from '../workspaces/registry.js';
  * its own part; rows are written in the order they are read, so export →
  * import → export gives the same document.
  *
- * Version 2 added `tenants` to each workspace; version 1 documents (without
- * them) are still read, as workspaces holding only their default tenant.
+ * Version 2 added `tenants` and `user_tenant_profiles` (users' tenant-scoped
+ * profiles) to each workspace; version 1 documents (without them) are still
+ * read, as workspaces holding only their default tenant.
  */
 
 const workspaceSnapshotV1Schema = z.object({
@@ -31,7 +33,28 @@ const workspaceSnapshotV1Schema = z.object({
   objects: objectsSnapshotSchema,
   subscriptions: subscriptionsSnapshotSchema,
 });
-const workspaceSnapshotSchema = workspaceSnapshotV1Schema.extend({ tenants: tenantsSnapshotSchema });
+const workspaceSnapshotSchema = workspaceSnapshotV1Schema
+  .extend({ tenants: tenantsSnapshotSchema, user_tenant_profiles: userTenantProfilesSnapshotSchema.default([]) })
+  .superRefine((ws, ctx) => {
+    // A tenant-scoped profile belongs to a user and a tenant of the same document, as the API would require.
+    const users = new Set(ws.users.map((u) => u.distinct_id));
+    const tenants = new Set(['default', ...ws.tenants.map((t) => t.tenant_id)]);
+    ws.user_tenant_profiles.forEach((p, i) => {
+      if (!users.has(p.distinct_id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['user_tenant_profiles', i, 'distinct_id'],
+          message: `no user "${p.distinct_id}" in this workspace`,
+        });
+      } else if (!tenants.has(p.tenant_id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['user_tenant_profiles', i, 'tenant_id'],
+          message: `no tenant "${p.tenant_id}" in this workspace`,
+        });
+      }
+    });
+  });
 
 export const SNAPSHOT_VERSION = 2;
 
@@ -54,7 +77,7 @@ export const importableSnapshotSchema = z.discriminatedUnion('version', [
     workspaces: z.array(workspaceSnapshotV1Schema),
   }),
 ]);
-type ImportableWorkspace = z.infer<typeof workspaceSnapshotV1Schema> & { tenants?: WorkspaceSnapshot['tenants'] };
+type ImportableWorkspace = z.infer<typeof workspaceSnapshotV1Schema> & Partial<Pick<WorkspaceSnapshot, 'tenants' | 'user_tenant_profiles'>>;
 
 function exportWorkspace(db: Db, ws: Workspace): WorkspaceSnapshot {
   const key = ws.dataKey;
@@ -65,6 +88,7 @@ function exportWorkspace(db: Db, ws: Workspace): WorkspaceSnapshot {
     objects: exportObjects(db, key),
     subscriptions: exportSubscriptions(db, key),
     tenants: exportTenants(db, key),
+    user_tenant_profiles: exportUserTenantProfiles(db, key),
   };
 }
 
@@ -86,4 +110,5 @@ export function importWorkspace(db: Db, dataKey: string, snap: ImportableWorkspa
   importLists(db, dataKey, snap.lists);
   importObjects(db, dataKey, snap);
   importTenants(db, dataKey, snap.tenants ?? []);
+  importUserTenantProfiles(db, dataKey, snap.user_tenant_profiles ?? []);
 }

@@ -38,6 +38,7 @@ function workspaceToWire(ws: Workspace): WorkspaceWire {
     api_keys: [...ws.apiKeys],
     inbox_secret: ws.inboxSecret,
     inbox: ws.inbox,
+    user_tenancy_mode: ws.userTenancyMode,
     origin: ws.origin,
   };
 }

@@ -58,6 +58,39 @@ export const identities = sqliteTable(
   (t) => [uniqueIndex('identities_user_channel_value').on(t.userId, t.channel, t.valueKey)],
 );
 
+/**
+ * A user's profile in one tenant (tenant-scoped user profiles): properties and
+ * identities that override the global profile's, key by key, for that tenant.
+ */
+export const userTenantProfiles = sqliteTable(
+  'user_tenant_profiles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    distinctId: text('distinct_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    properties: text('properties').notNull().default('{}'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('user_tenant_profiles_workspace_user_tenant').on(t.workspace, t.distinctId, t.tenantId),
+    index('user_tenant_profiles_workspace_tenant_id').on(t.workspace, t.tenantId, t.id),
+  ],
+);
+
+/** Channel identities of tenant-scoped user profiles; same shape as `identities`. */
+export const userTenantIdentities = sqliteTable(
+  'user_tenant_identities',
+  {
+    ...identityColumns(),
+    profileId: integer('profile_id')
+      .notNull()
+      .references(() => userTenantProfiles.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('user_tenant_identities_profile_channel_value').on(t.profileId, t.channel, t.valueKey)],
+);
+
 /** Track events received on `/event/` and `/v2/event/`, kept so a tester can see what the app sent. */
 export const trackEvents = sqliteTable(
   'track_events',
@@ -263,6 +296,9 @@ export const workspaces = sqliteTable('workspaces', {
   apiKeys: text('api_keys').notNull().default('[]'),
   inboxSecret: text('inbox_secret').notNull(),
   inbox: integer('inbox', { mode: 'boolean' }).notNull().default(true),
+  userTenancyMode: text('user_tenancy_mode', { enum: ['shared', 'exclusive'] })
+    .notNull()
+    .default('shared'),
   dataKey: text('data_key').notNull().unique(),
   origin: text('origin', { enum: ['config', 'runtime'] }).notNull(),
   createdAt: text('created_at').notNull(),

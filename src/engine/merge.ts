@@ -28,3 +28,17 @@ export function mergeProfiles(primary: Profile, secondary: Profile, ctx: EngineC
 function identityId(identity: Identity): string {
   return `${identity.channel}\u0000${identity.key}`;
 }
+
+/**
+ * A profile seen through an overlay (a tenant-scoped profile over the global
+ * one): properties merge shallowly, the overlay's keys winning; a channel the
+ * overlay has identities on shows only the overlay's, any other channel the
+ * base's. Neither input is changed.
+ */
+export function overlayProfile(base: Profile, overlay: Profile): Profile {
+  const properties = copyObject(base.properties);
+  for (const key of Object.keys(overlay.properties)) setOwn(properties, key, overlay.properties[key] ?? null);
+  const overridden = new Set(overlay.identities.map((identity) => identity.channel));
+  const identities = [...base.identities.filter((identity) => !overridden.has(identity.channel)), ...overlay.identities];
+  return { properties, identities };
+}

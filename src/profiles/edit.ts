@@ -15,16 +15,17 @@ export interface ProfileStore<K, S extends StoredProfile> {
 /**
  * The write path users and objects share: upsert (create or update) and edit
  * (operations on an existing profile), inside the caller's transaction.
- * `inboxSubject` is what a new profile's `$inbox` value is derived from.
+ * `inboxSubject` is what a new profile's `$inbox` value is derived from, or
+ * null for profiles that get none (a tenant-scoped profile shows its user's).
  */
 export class ProfileWriter<K, S extends StoredProfile> {
   constructor(
     private readonly store: ProfileStore<K, S>,
-    private readonly inboxSubject: (key: K) => string,
+    private readonly inboxSubject: ((key: K) => string) | null,
   ) {}
 
   newProfile(ws: Workspace, key: K, now: string): Profile {
-    return newProfile({ now }, ws.inbox ? inboxValue(ws.inboxSecret, this.inboxSubject(key)) : null);
+    return newProfile({ now }, ws.inbox && this.inboxSubject ? inboxValue(ws.inboxSecret, this.inboxSubject(key)) : null);
   }
 
   /** Creates or updates; `where` prefixes error messages (e.g. the recipient's position in a request). */

@@ -3,8 +3,8 @@ import type { Channel, Identity, JsonObject } from '../engine/types.js';
 
 /** Where a kind of profile keeps its identities: `identities.user_id` or `object_identities.object_pk`. */
 export interface IdentityTable {
-  table: 'identities' | 'object_identities';
-  ownerColumn: 'user_id' | 'object_pk';
+  table: 'identities' | 'object_identities' | 'user_tenant_identities';
+  ownerColumn: 'user_id' | 'object_pk' | 'profile_id';
 }
 
 interface IdentityRow {

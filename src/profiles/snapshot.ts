@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open.js';
-import { identities, objectIdentities, objects, users } from '../db/schema.js';
+import { identities, objectIdentities, objects, userTenantIdentities, userTenantProfiles, users } from '../db/schema.js';
 import { parseTimestamp } from '../clock.js';
 import { canonicalKey, isProviderChannel, parseIdentity, resolveProvider, validateDistinctId } from '../engine/index.js';
 import { CHANNELS, type JsonObject } from '../engine/types.js';
@@ -133,6 +133,7 @@ interface ProfileRecord {
 const TABLES = {
   users: { owners: users, identities, ownerColumn: identities.userId },
   objects: { owners: objects, identities: objectIdentities, ownerColumn: objectIdentities.objectPk },
+  userTenantProfiles: { owners: userTenantProfiles, identities: userTenantIdentities, ownerColumn: userTenantIdentities.profileId },
 } as const;
 
 /** A data key's profiles of one kind, oldest first, each with its key fields and its identities in insertion order. */
@@ -176,9 +177,13 @@ export function importIdentities(db: Db, kind: keyof typeof TABLES, ownerPk: num
       db.insert(identities)
         .values(rows.map((r) => ({ ...r, userId: ownerPk })))
         .run();
-    else
+    else if (kind === 'objects')
       db.insert(objectIdentities)
         .values(rows.map((r) => ({ ...r, objectPk: ownerPk })))
+        .run();
+    else
+      db.insert(userTenantIdentities)
+        .values(rows.map((r) => ({ ...r, profileId: ownerPk })))
         .run();
   }
 }

@@ -4,7 +4,7 @@ import { IdentityRepo, type IdentityTable, type LoadedIdentities } from './ident
 
 /** Where a kind of profile is stored: its table, the columns of its key, and its identity table. */
 export interface ProfileTable {
-  table: 'users' | 'objects';
+  table: 'users' | 'objects' | 'user_tenant_profiles';
   /** The key columns after `workspace`, in the order key values are given. */
   keyColumns: readonly string[];
   identities: IdentityTable;
@@ -20,6 +20,13 @@ export const OBJECT_PROFILES: ProfileTable = {
   table: 'objects',
   keyColumns: ['object_type', 'object_id'],
   identities: { table: 'object_identities', ownerColumn: 'object_pk' },
+};
+
+/** A user's profile in one tenant, keyed by (distinct_id, tenant_id). */
+export const USER_TENANT_PROFILES: ProfileTable = {
+  table: 'user_tenant_profiles',
+  keyColumns: ['distinct_id', 'tenant_id'],
+  identities: { table: 'user_tenant_identities', ownerColumn: 'profile_id' },
 };
 
 /** A profile row as read from the database, with its identities. */

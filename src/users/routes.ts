@@ -12,6 +12,7 @@ import {
   userSchema,
 } from './schemas.js';
 import { USER_CURSOR } from './service.js';
+import { TENANT_USER_CURSOR } from './tenantProfiles.js';
 
 const tags = ['users'];
 
@@ -24,12 +25,19 @@ export const usersRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'List users',
-        description: 'Newest first, cursor paging. Results carry no channels.',
-        querystring: cursorQuerySchema,
+        description:
+          'Newest first, cursor paging. Results carry no channels. With `tenant_id`, the users with a profile in that tenant, ' +
+          'each with its properties as seen there.',
+        querystring: cursorQuerySchema.extend({ tenant_id: z.string().optional().describe('Only the users mapped to this tenant') }),
         response: { 200: userListSchema, ...commonErrors },
       },
     },
-    async (request) => users.list(request.workspace, pageRequest(USER_CURSOR, request.query)),
+    async (request) => {
+      const { tenant_id: tenantId, ...page } = request.query;
+      return tenantId === undefined
+        ? users.list(request.workspace, pageRequest(USER_CURSOR, page))
+        : app.emulator.userTenants.usersOf(request.workspace, tenantId, pageRequest(TENANT_USER_CURSOR, page));
+    },
   );
 
   const url = '/v1/user/:distinct_id/';

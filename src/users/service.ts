@@ -69,6 +69,16 @@ export class UserService {
     return this.store.exists(ws.dataKey, distinctId);
   }
 
+  /** The stored global profile, for views built on it (tenant-scoped profiles); undefined when there is no such user. */
+  stored(ws: Workspace, distinctId: string): StoredUser | undefined {
+    return this.store.find(ws.dataKey, distinctId);
+  }
+
+  /** The user, created as an upsert without a body creates it when missing; inside the caller's transaction. */
+  ensure(ws: Workspace, distinctId: string): StoredUser {
+    return this.store.find(ws.dataKey, distinctId) ?? this.writer.upsert(ws, distinctId, {}, this.now());
+  }
+
   /** `POST /v1/user/{id}/`: creates or updates. */
   upsert(ws: Workspace, distinctId: string, body: unknown): UserWire {
     checkedId(distinctId);

@@ -16,6 +16,8 @@ export interface Workspace {
   inboxSecret: string;
   /** Whether new users get an `$inbox` identity. */
   inbox: boolean;
+  /** Whether a user may have profiles in many tenants (`shared`) or in one at most (`exclusive`). */
+  userTenancyMode: 'shared' | 'exclusive';
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -47,6 +49,7 @@ export class WorkspaceRegistry {
       apiKeys: [...c.api_keys],
       inboxSecret: c.inbox_secret ?? c.secret,
       inbox: c.inbox,
+      userTenancyMode: c.user_tenancy_mode ?? 'shared',
     };
     this.byName.set(ws.name, ws);
     this.byKey.set(ws.key, ws);

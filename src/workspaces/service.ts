@@ -62,6 +62,7 @@ export class WorkspaceService {
           api_keys: JSON.parse(w.apiKeys) as string[],
           inbox_secret: w.inboxSecret,
           inbox: w.inbox,
+          user_tenancy_mode: w.userTenancyMode,
         };
         runtime.push({ config, row: w });
       }
@@ -106,6 +107,7 @@ export class WorkspaceService {
       api_keys: input.api_keys ?? [`apikey_${this.ids.token(24)}`],
       inbox_secret: input.inbox_secret ?? `inbox_${this.ids.token(32)}`,
       inbox: input.inbox ?? true,
+      user_tenancy_mode: input.user_tenancy_mode ?? 'shared',
     };
     const byKey = this.registry.byWorkspaceKey(config.key);
     if (byKey) throw workspaceKeyInUse(name, byKey.name);
@@ -205,6 +207,7 @@ export class WorkspaceService {
       apiKeys: JSON.stringify(c.api_keys),
       inboxSecret: c.inbox_secret ?? c.secret,
       inbox: c.inbox,
+      userTenancyMode: c.user_tenancy_mode ?? 'shared',
       dataKey,
       origin,
       createdAt: this.now(),

@@ -54,7 +54,7 @@ function rowCounts(app: FastifyInstance, dataKey: string): Record<string, number
   );
 }
 
-/** Through the API: a user and an object with identities, a list with a member and a draft, subscriptions, a tenant, an event and a rejected record. */
+/** Through the API: a user and an object with identities, a list with a member and a draft, subscriptions, a tenant and the user's profile in it, an event and a rejected record. */
 async function populate(t: Test, app: FastifyInstance): Promise<void> {
   const call = async (method: 'POST' | 'PATCH', url: string, body: unknown, status: number) =>
     expectJson(t, await api(app, method, url, A, body), status, `${method} ${url}`);
@@ -67,6 +67,7 @@ async function populate(t: Test, app: FastifyInstance): Promise<void> {
   const draft = await call('POST', '/v1/subscriber_list/news/start_sync/', {}, 201);
   await call('POST', `/v1/subscriber_list/news/version/${draft.version_id}/subscriber/add/`, { distinct_ids: ['bob'] }, 201);
   await call('POST', '/v1/tenant/acme/', { tenant_name: 'Acme', properties: { plan: 'pro' } }, 201);
+  await call('POST', '/v1/user/alice/tenant/acme/', { $email: ['alice@acme.example'], plan: 'enterprise' }, 201);
   await call('POST', '/event/', [{ distinct_id: 'alice', event: 'Bought', properties: {} }, { event: 'no distinct id' }], 202);
 }
 

@@ -114,7 +114,7 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
   t.same(
     exported.workspaces,
-    [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [] }],
+    [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [], user_tenant_profiles: [] }],
     'its snapshot is empty',
   );
 
@@ -252,7 +252,15 @@ t.test('resetting every workspace', async (t) => {
   const snap = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot', undefined, 200);
   t.same(
     snap.workspaces,
-    ['default', 'other', 'runtime'].map((name) => ({ name, users: [], lists: [], objects: [], subscriptions: [], tenants: [] })),
+    ['default', 'other', 'runtime'].map((name) => ({
+      name,
+      users: [],
+      lists: [],
+      objects: [],
+      subscriptions: [],
+      tenants: [],
+      user_tenant_profiles: [],
+    })),
     'every workspace is still there, empty',
   );
   t.equal(rowsWhere(app, 'identities', '1', 1), 0, 'no identities at all');

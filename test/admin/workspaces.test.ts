@@ -75,6 +75,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
     api_keys: ['suite_1_api_key_a', 'suite_1_api_key_b'],
     inbox_secret: 'suite_1_inbox',
     inbox: false,
+    user_tenancy_mode: 'exclusive',
   };
   const ws = await createWorkspace(t, app, chosen);
   t.same(ws, { ...chosen, origin: 'runtime' }, 'answers exactly what was chosen');
@@ -107,6 +108,7 @@ t.test('creating a workspace with chosen credentials; list and get', async (t) =
       api_keys: WS_A.api_keys,
       inbox_secret: WS_A.inbox_secret,
       inbox: true,
+      user_tenancy_mode: 'shared',
       origin: 'config',
     },
     'a configured workspace with its credentials',

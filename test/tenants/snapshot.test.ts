@@ -91,7 +91,7 @@ t.test('export → import into a fresh server → export: identical, and the API
 
 t.test('an untouched default follows the workspace it is imported into; a changed one keeps its name', async (t) => {
   const app = await build(t);
-  const doc = snapshotOf({ ...richWorkspace('copy'), tenants: [] });
+  const doc = snapshotOf({ ...richWorkspace('copy'), tenants: [], user_tenant_profiles: [] });
   await adminOk(t, app, 'POST', '/_emulator/snapshot', doc, 200);
   const ws = await adminOk<{ api_keys: string[] }>(t, app, 'GET', '/_emulator/workspaces/copy', undefined, 200);
   t.strictSame(await getTenant(t, app, 'default', ws.api_keys[0]!), untouchedDefault('copy'));
@@ -139,11 +139,19 @@ t.test('bad tenants in a snapshot: 400 naming the place, nothing changed', async
     ['properties not an object', { properties: [] }, /properties/],
   ];
   for (const [what, change, message] of cases) {
-    const doc = snapshotOf({ ...richWorkspace(WS_A.name), tenants: [{ ...snapshotTenant('beta', 'Beta'), ...change }] });
+    const doc = snapshotOf({
+      ...richWorkspace(WS_A.name),
+      tenants: [{ ...snapshotTenant('beta', 'Beta'), ...change }],
+      user_tenant_profiles: [],
+    });
     const res = expectJson<{ message: string }>(t, await admin(app, 'POST', '/_emulator/snapshot', doc), 400, what);
     t.match(res.message, message, `${what}: the message names the place (${res.message})`);
   }
-  const twice = snapshotOf({ ...richWorkspace(WS_A.name), tenants: [snapshotTenant('beta', 'B1'), snapshotTenant('beta', 'B2')] });
+  const twice = snapshotOf({
+    ...richWorkspace(WS_A.name),
+    tenants: [snapshotTenant('beta', 'B1'), snapshotTenant('beta', 'B2')],
+    user_tenant_profiles: [],
+  });
   const dup = expectJson<{ message: string }>(t, await admin(app, 'POST', '/_emulator/snapshot', twice), 400, 'a tenant twice');
   t.match(dup.message, /tenant twice/);
   t.equal(databaseDigest(app), before, 'nothing changed');
