@@ -125,7 +125,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const objects = new ObjectService(db, clock, users);
   users.addRelations(lists);
   users.addRelations(objects);
-  const events = new EventService(db, clock, users, config.journalSize);
+  const events = new EventService(db, clock, users, ids, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
   const snapshots = new SnapshotService(db, workspaces);
