@@ -134,7 +134,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const tenants = new TenantService(db, clock);
   const userTenants = new UserTenantService(db, clock, users, tenants);
   tenants.addRelations(userTenants);
-  const events = new EventService(db, clock, users, config.journalSize);
+  const events = new EventService(db, clock, users, userTenants, ids, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
   const snapshots = new SnapshotService(db, workspaces);

@@ -4,8 +4,8 @@
  *   npx tsx scripts/sdk-capture/record.ts <fixture name> -- <command…>
  *
  * Starts an emulator (test workspace A, so signatures verify on replay) on a
- * free loopback port, runs the command with SUPRSEND_BASE_URL, SUPRSEND_KEY and
- * SUPRSEND_SECRET set, and writes every request it receives — method, URL as
+ * free loopback port, runs the command with SUPRSEND_BASE_URL, SUPRSEND_KEY,
+ * SUPRSEND_SECRET and EMULATOR_ADMIN_TOKEN set, and writes every request it receives — method, URL as
  * sent, headers, body bytes — with the status answered, to
  * test/fixtures/sdk-requests/<fixture name>.json. A driver labels what comes
  * next with `GET /_capture/step?label=…` (not recorded, not part of the
@@ -61,7 +61,14 @@ const base = await app.listen({ port: 0, host: '127.0.0.1' });
 // Not spawnSync: the emulator answering the driver runs on this process's event loop.
 const driver = spawn(command[0]!, command.slice(1), {
   stdio: 'inherit',
-  env: { ...process.env, SUPRSEND_BASE_URL: `${base}/`, SUPRSEND_KEY: WS_A.key, SUPRSEND_SECRET: WS_A.secret },
+  env: {
+    ...process.env,
+    SUPRSEND_BASE_URL: `${base}/`,
+    SUPRSEND_KEY: WS_A.key,
+    SUPRSEND_SECRET: WS_A.secret,
+    // For drivers that set up faults through the control plane (the test admin token, not a secret).
+    EMULATOR_ADMIN_TOKEN: app.emulator.config.adminToken,
+  },
 });
 const [code, signal] = (await once(driver, 'exit')) as [number | null, string | null];
 await app.close();

@@ -54,6 +54,11 @@ export class JournalControl {
         properties: JSON.parse(r.properties),
         insert_id: r.insertId,
         time: r.eventTime,
+        tenant_id: r.tenantId,
+        brand_id: r.brandId,
+        idempotency_key: r.idempotencyKey,
+        user_exists: r.userExists,
+        message_id: r.messageId,
         received_at: r.receivedAt,
       }));
     }

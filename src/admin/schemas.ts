@@ -36,7 +36,11 @@ export const journalQuerySchema = z.object({
   kind: z
     .enum(['requests', 'events', 'failures'])
     .default('requests')
-    .describe('API requests, stored track events, or rejected /event/ records'),
+    .describe(
+      'requests: API requests; events: stored track events (with tenant_id, brand_id, idempotency_key, message_id, and user_exists: ' +
+        'whether the distinct_id had a profile when the event came — upstream discards events of unknown users); ' +
+        'failures: rejected records of /event/, /v2/event/ and /v2/bulk/event/',
+    ),
   workspace: z.string().optional(),
   distinct_id: z.string().optional(),
   path: z.string().optional().describe('Substring of the path, or a prefix when it ends with "*" (requests only)'),

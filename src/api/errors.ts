@@ -56,3 +56,31 @@ export class ApiError extends Error {
 export const badRequest = (message: string, detail?: unknown) => new ApiError(400, message, { detail });
 
 export const unauthorized = (message: string) => new ApiError(401, message, { form: 'long' });
+
+/**
+ * Routes whose answers SDKs parse as `{"status", "message_id" | "error"}`
+ * (`/v2/event/`: `event`) or `{"status", "records"}` (`/v2/bulk/event/`:
+ * `bulk`), so their error bodies carry those keys too.
+ */
+export type ErrorEnvelope = 'event' | 'bulk';
+
+/** The `error.type` of an error answered in an envelope. */
+function envelopeType(status: number): string {
+  if (status === 400) return 'validation_error';
+  return NAMES[status]?.errorCode ?? 'error';
+}
+
+/**
+ * An error body in the `/v2/` envelope: the usual `{code, message, …}` plus
+ * `"status": "error"` and `"error": {message, type}` (what the Go, Python and
+ * Java SDKs read), and on bulk routes `"records": []` (Python reads `records`
+ * before it looks at the status code).
+ */
+export function inEnvelope(body: ErrorBody, envelope: ErrorEnvelope): ErrorBody & Record<string, unknown> {
+  return {
+    ...body,
+    status: 'error',
+    error: { message: body.message, type: envelopeType(body.code) },
+    ...(envelope === 'bulk' ? { records: [] } : {}),
+  };
+}

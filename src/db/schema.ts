@@ -104,6 +104,14 @@ export const trackEvents = sqliteTable(
     insertId: text('insert_id'),
     /** `$time` as sent (epoch milliseconds), when it was a number. */
     eventTime: integer('event_time'),
+    tenantId: text('tenant_id'),
+    brandId: text('brand_id'),
+    /** `$idempotency_key` as sent. */
+    idempotencyKey: text('idempotency_key'),
+    /** Whether the distinct_id had a profile when the event arrived (upstream discards events of unknown users). */
+    userExists: integer('user_exists', { mode: 'boolean' }).notNull().default(false),
+    /** The `message_id` answered on `/v2/event/` and `/v2/bulk/event/`; null on `/event/`, which answers `OK`. */
+    messageId: text('message_id'),
     receivedAt: text('received_at').notNull(),
     /** The whole record as received, as JSON. */
     record: text('record').notNull(),

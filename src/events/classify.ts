@@ -7,7 +7,13 @@ import { validateDistinctId } from '../engine/index.js';
  * - track events, `{event, distinct_id, properties}` (`$identify` among them, which also creates the user).
  */
 export type ClassifiedRecord =
-  | { kind: 'identity'; distinctId: string; operations: unknown }
+  | {
+      kind: 'identity';
+      distinctId: string;
+      operations: unknown;
+      /** Set when the record edits the user's tenant-scoped profile (Python's tenant edit instances). */
+      tenantId: string | null;
+    }
   | {
       kind: 'track';
       distinctId: string;
@@ -15,6 +21,9 @@ export type ClassifiedRecord =
       properties: Record<string, unknown>;
       insertId: string | null;
       time: number | null;
+      tenantId: string | null;
+      brandId: string | null;
+      idempotencyKey: string | null;
       /** `$identify` also makes sure the user exists. */
       identifies: boolean;
     }
@@ -35,7 +44,9 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
   if ('$user_operations' in record) {
     const problem = idProblem(rawId);
     if (problem) return { kind: 'invalid', distinctId, reason: problem };
-    return { kind: 'identity', distinctId: rawId as string, operations: record.$user_operations };
+    const context = contextOf(record);
+    if (typeof context === 'string') return { kind: 'invalid', distinctId, reason: context };
+    return { kind: 'identity', distinctId: rawId as string, operations: record.$user_operations, tenantId: context.tenantId };
   }
 
   const legacy = LEGACY_OPERATORS.filter((op) => op in record);
@@ -43,7 +54,9 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
     const problem = idProblem(rawId);
     if (problem) return { kind: 'invalid', distinctId, reason: problem };
     const operation = Object.fromEntries(legacy.map((op) => [op, record[op]]));
-    return { kind: 'identity', distinctId: rawId as string, operations: [operation] };
+    const context = contextOf(record);
+    if (typeof context === 'string') return { kind: 'invalid', distinctId, reason: context };
+    return { kind: 'identity', distinctId: rawId as string, operations: [operation], tenantId: context.tenantId };
   }
 
   if ('event' in record) {
@@ -58,6 +71,8 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
     const id = rawId ?? (identifies ? properties.$identified_id : undefined);
     const problem = idProblem(id);
     if (problem) return { kind: 'invalid', distinctId, reason: problem };
+    const context = contextOf(record);
+    if (typeof context === 'string') return { kind: 'invalid', distinctId, reason: context };
     const insertId = record.$insert_id;
     const time = record.$time;
     return {
@@ -67,6 +82,7 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
       properties,
       insertId: typeof insertId === 'string' ? insertId : null,
       time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+      ...context,
       identifies,
     };
   }
@@ -76,6 +92,33 @@ export function classifyRecord(record: unknown): ClassifiedRecord {
     distinctId,
     reason: 'record has neither $user_operations, operators ($set, $append, …) nor an event name',
   };
+}
+
+/**
+ * The optional context keys of a track event, as the SDKs' own schema
+ * (`request_json/event.json`) allows them: a string of at most this many
+ * characters, or null / absent.
+ */
+const CONTEXT_KEYS = [
+  ['tenant_id', 'tenantId', 64],
+  ['brand_id', 'brandId', 64],
+  ['$idempotency_key', 'idempotencyKey', 255],
+] as const;
+
+type EventContext = { tenantId: string | null; brandId: string | null; idempotencyKey: string | null };
+
+/** The context keys of a track event, or why one is refused. */
+function contextOf(record: Record<string, unknown>): EventContext | string {
+  const context: EventContext = { tenantId: null, brandId: null, idempotencyKey: null };
+  for (const [key, field, max] of CONTEXT_KEYS) {
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') return `${key} must be a string or null, got ${describe(value)}`;
+    const length = [...value].length;
+    if (length > max) return `${key} must be at most ${max} characters long (got ${length})`;
+    context[field] = value;
+  }
+  return context;
 }
 
 function idProblem(id: unknown): string | null {

@@ -11,6 +11,11 @@ interface TrackEventRow {
   properties: string;
   insertId: string | null;
   eventTime: number | null;
+  tenantId: string | null;
+  brandId: string | null;
+  idempotencyKey: string | null;
+  userExists: boolean;
+  messageId: string | null;
   receivedAt: string;
   record: string;
 }
@@ -45,7 +50,23 @@ export type StoredFailure = typeof eventFailures.$inferSelect;
  */
 export class EventStore {
   private readonly s: {
-    insertTrack: Database.Statement<[string, string, string, string, string | null, number | null, string, string]>;
+    insertTrack: Database.Statement<
+      [
+        string,
+        string,
+        string,
+        string,
+        string | null,
+        number | null,
+        string | null,
+        string | null,
+        string | null,
+        number,
+        string | null,
+        string,
+        string,
+      ]
+    >;
     insertFailure: Database.Statement<[string, number, string | null, string, string, string]>;
     prune: Database.Statement<[number]>[];
   };
@@ -54,8 +75,9 @@ export class EventStore {
     const c = db.$client;
     this.s = {
       insertTrack: c.prepare(
-        `insert into track_events (workspace, distinct_id, event, properties, insert_id, event_time, received_at, record)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into track_events (workspace, distinct_id, event, properties, insert_id, event_time,
+           tenant_id, brand_id, idempotency_key, user_exists, message_id, received_at, record)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFailure: c.prepare(
         'insert into event_failures (workspace, record_index, distinct_id, record, reason, received_at) values (?, ?, ?, ?, ?, ?)',
@@ -65,7 +87,21 @@ export class EventStore {
   }
 
   insertTrackEvent(e: TrackEventRow): void {
-    this.s.insertTrack.run(e.workspace, e.distinctId, e.event, e.properties, e.insertId, e.eventTime, e.receivedAt, e.record);
+    this.s.insertTrack.run(
+      e.workspace,
+      e.distinctId,
+      e.event,
+      e.properties,
+      e.insertId,
+      e.eventTime,
+      e.tenantId,
+      e.brandId,
+      e.idempotencyKey,
+      e.userExists ? 1 : 0,
+      e.messageId,
+      e.receivedAt,
+      e.record,
+    );
   }
 
   insertFailure(f: FailureRow): void {

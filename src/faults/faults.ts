@@ -166,6 +166,5 @@ export function parseFaultHeader(header: string): Fault | undefined {
   return fault.status !== undefined || fault.delayMs > 0 ? fault : undefined;
 }
 
-export function faultBody(fault: Fault): unknown {
-  return fault.body ?? { code: fault.status, message: `Injected fault: the emulator answered ${fault.status} on purpose` };
-}
+/** The message of an injected fault's default body. */
+export const faultMessage = (status: number) => `Injected fault: the emulator answered ${status} on purpose`;

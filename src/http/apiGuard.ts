@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { faultBody, parseFaultHeader, type Fault, type FaultInjector } from '../faults/faults.js';
+import { ApiError } from '../api/errors.js';
+import { faultMessage, parseFaultHeader, type Fault, type FaultInjector } from '../faults/faults.js';
 import type { WorkspaceRegistry } from '../workspaces/registry.js';
 import { authenticate, identify } from './auth.js';
 import { parseJsonBody } from './body.js';
+import { errorBody } from './errorHandler.js';
 import { rawUrlOf } from './routing.js';
 
 export interface GuardOptions {
@@ -67,7 +69,9 @@ export function guardSuprsendApi(api: FastifyInstance, opts: GuardOptions): void
       if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status !== undefined) {
         request.errorMessage = `injected fault${fault.ruleId ? ` (${fault.ruleId})` : ''}`;
-        return reply.code(fault.status).type('application/json; charset=utf-8').send(faultBody(fault));
+        // A rule's own body is sent as given; the default one is the route's error body ({code, message}, in its envelope).
+        const body = fault.body ?? errorBody(request, new ApiError(fault.status, faultMessage(fault.status)), 'short');
+        return reply.code(fault.status).type('application/json; charset=utf-8').send(body);
       }
     }
     parseJsonBody(request, { objectBodies: true });

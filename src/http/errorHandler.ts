@@ -1,21 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { ApiError, badRequest, type ErrorForm } from '../api/errors.js';
+import { ApiError, badRequest, inEnvelope, type ErrorEnvelope, type ErrorForm } from '../api/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Error body form for this route: lists use the long form. */
     errorForm?: ErrorForm;
+    /** Error bodies also in this envelope (the `/v2/` event routes), whatever failed: auth, body, faults, records. */
+    errorEnvelope?: ErrorEnvelope;
+    /** Why the route's body limit is what it is, when it is not BODY_LIMIT. */
+    bodyLimitReason?: string;
     /** Route served without SuprSend credentials (health, docs, 405 answers). */
     public?: boolean;
   }
 }
 
 /** Fastify's own client errors, mapped to SuprSend-shaped ones. */
-function fromFastifyError(err: FastifyError, bodyLimit: number): ApiError | undefined {
+function fromFastifyError(err: FastifyError, bodyLimit: number, bodyLimitReason = 'setting BODY_LIMIT'): ApiError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, `Request body too large: the limit is ${bodyLimit} bytes (setting BODY_LIMIT)`);
+      return new ApiError(413, `Request body too large: the limit is ${bodyLimit} bytes (${bodyLimitReason})`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'Unsupported Media Type: request bodies must be JSON sent with "Content-Type: application/json"');
     case 'FST_ERR_BAD_URL':
@@ -53,13 +57,25 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
   let apiError: ApiError | undefined;
   if (err instanceof ApiError) apiError = err;
   else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
-  else if (!isResponseSerializationError(err)) apiError = fromFastifyError(err, request.routeOptions?.bodyLimit ?? 0);
+  else if (!isResponseSerializationError(err)) {
+    apiError = fromFastifyError(err, request.routeOptions?.bodyLimit ?? 0, request.routeOptions?.config?.bodyLimitReason);
+  }
   if (!apiError) {
     request.log.error({ err }, 'unhandled error');
     apiError = new ApiError(500, 'Internal Server Error: the emulator failed to handle this request; see its log');
   }
   request.errorMessage = apiError.message;
-  return reply.code(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody(form));
+  return reply
+    .code(apiError.status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(request, apiError, form));
+}
+
+/** An error's body as the request's route answers it: its form, in its envelope if it has one. */
+export function errorBody(request: FastifyRequest, apiError: ApiError, form = request.routeOptions?.config?.errorForm ?? 'short'): unknown {
+  const body = apiError.toBody(form);
+  const envelope = request.routeOptions?.config?.errorEnvelope;
+  return envelope ? inEnvelope(body, envelope) : body;
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {

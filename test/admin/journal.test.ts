@@ -235,7 +235,16 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
   const app = await build(t);
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'freeze', at: '2025-02-01T08:00:00Z' }, 200);
   const res = await api(app, 'POST', '/event/', A, [
-    { distinct_id: 'u1', event: 'Bought', properties: { amount: 5, secret: 'x' }, $insert_id: 'ins-1', $time: 1738396800000 },
+    {
+      distinct_id: 'u1',
+      event: 'Bought',
+      properties: { amount: 5, secret: 'x' },
+      $insert_id: 'ins-1',
+      $time: 1738396800000,
+      tenant_id: 'acme',
+      brand_id: 'acme-brand',
+      $idempotency_key: 'idem-1',
+    },
     { distinct_id: 'u2', $user_operations: [{ $set: { plan: 'pro' } }] },
     { event: 'No id', properties: {} },
     { distinct_id: 'u3', event: 'Bad props', properties: 'not-an-object' },
@@ -244,11 +253,15 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
   t.equal(res.statusCode, 202, 'the batch is accepted');
   t.equal(res.headers['x-emulator-failed-records'], '3', 'three records failed');
   await adminOk(t, app, 'POST', '/_emulator/clock', { action: 'advance', ms: 60_000 }, 200);
-  expectJson(
-    t,
-    await api(app, 'POST', '/v2/event/', B, { distinct_id: 'u9', event: 'Opened', properties: { via: 'v2' } }),
-    202,
-    'a track event in B',
+  expectJson(t, await api(app, 'POST', '/v1/user/u9/', B, {}), 201, 'u9 has a profile in B');
+  t.same(
+    expectJson(
+      t,
+      await api(app, 'POST', '/v2/event/', B, { distinct_id: 'u9', event: 'Opened', properties: { via: 'v2' }, $insert_id: 'ins-9' }),
+      202,
+      'a track event in B',
+    ),
+    { status: 'success', message_id: 'ins-9' },
   );
 
   type Ev = {
@@ -259,6 +272,11 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
     properties: Record<string, unknown>;
     insert_id: string | null;
     time: number | null;
+    tenant_id: string | null;
+    brand_id: string | null;
+    idempotency_key: string | null;
+    user_exists: boolean;
+    message_id: string | null;
     received_at: string;
   };
   const events = await adminOk<{ kind: string; entries: Ev[] }>(t, app, 'GET', '/_emulator/journal?kind=events', undefined, 200);
@@ -271,8 +289,13 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
         distinct_id: 'u9',
         event: 'Opened',
         properties: { via: 'v2' },
-        insert_id: null,
+        insert_id: 'ins-9',
         time: null,
+        tenant_id: null,
+        brand_id: null,
+        idempotency_key: null,
+        user_exists: true,
+        message_id: 'ins-9',
         received_at: '2025-02-01T08:01:00.000000+00:00',
       },
       {
@@ -282,6 +305,11 @@ t.test('kind=events shows stored track events; kind=failures the rejected record
         properties: { amount: 5, secret: 'x' },
         insert_id: 'ins-1',
         time: 1738396800000,
+        tenant_id: 'acme',
+        brand_id: 'acme-brand',
+        idempotency_key: 'idem-1',
+        user_exists: false,
+        message_id: null,
         received_at: '2025-02-01T08:00:00.000000+00:00',
       },
     ],

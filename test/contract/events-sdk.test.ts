@@ -327,7 +327,26 @@ t.test('track_event with the SDK Event is stored', async (t) => {
   t.ok(row.event_time! >= before - 1000 && row.event_time! <= after + 1000, `$time ${row.event_time} is now (epoch ms)`);
   const record = JSON.parse(row.record) as Dict;
   t.match(record, { $idempotency_key: 'idem-1', tenant_id: 'tenant-1', env: WS_A.key, $time: row.event_time, $insert_id: row.insert_id });
+  t.match(
+    row,
+    { tenant_id: 'tenant-1', brand_id: null, idempotency_key: 'idem-1', user_exists: 0, message_id: null },
+    'kept apart: tenant, idempotency key; track-user had no profile; /event/ answers no message_id',
+  );
   t.strictSame(failures(app), []);
+
+  t.test('track (deprecated) stores the same, and sees that the user now exists', async (t) => {
+    await client.users.upsert('track-user', { name: 'T' });
+    const result = await client.track('track-user', 'legacy_track', { via: 'track' }, { tenant_id: 'tenant-2', brand_id: 'brand-2' });
+    t.strictSame(result, { success: true, status: 'success', status_code: 202, message: 'Accepted' });
+    t.match(trackEvents(app).at(-1), {
+      event: 'legacy_track',
+      distinct_id: 'track-user',
+      tenant_id: 'tenant-2',
+      brand_id: 'brand-2',
+      idempotency_key: null,
+      user_exists: 1,
+    });
+  });
 
   t.test('$identify through track_event creates the user', async (t) => {
     const identify = new Event('identified-user', '$identify', { $identified_id: 'identified-user' });
@@ -336,6 +355,52 @@ t.test('track_event with the SDK Event is stored', async (t) => {
     t.strictSame(got.$inbox, inboxChannel('identified-user'));
     t.equal(trackEvents(app).at(-1)?.event, '$identify');
   });
+});
+
+t.test('bulk_events: 250 events go to /event/ in chunks of 100, 100 and 50, all stored with their context', async (t) => {
+  const { app, client, requests, batches } = await startServer(t);
+  await client.users.upsert('bulk-ev-0', {});
+  const bulk = client.bulk_events.new_instance();
+  for (let i = 0; i < 250; i++) {
+    bulk.append(new Event(`bulk-ev-${i % 5}`, 'bulk_clicked', { i }, { tenant_id: `t-${i % 2}`, idempotency_key: `bulk-idem-${i}` }));
+  }
+  const result = await bulk.trigger();
+  t.match(result, { status: 'success', total: 250, success: 250, failure: 0 });
+  t.strictSame(result.failed_records, []);
+  t.strictSame(
+    requests.filter((r) => r.startsWith('POST /event') || r.startsWith('POST /v2')),
+    ['POST /event/', 'POST /event/', 'POST /event/'],
+    'the Node SDK sends bulk events to /event/ (not /v2/bulk/event/)',
+  );
+  t.strictSame(batches, [100, 100, 50]);
+  const rows = trackEvents(app);
+  t.equal(rows.length, 250, 'all 250 stored');
+  t.strictSame(
+    rows.map((r) => JSON.parse(r.properties).i),
+    Array.from({ length: 250 }, (_, i) => i),
+    'in the order appended',
+  );
+  t.match(rows[0], { distinct_id: 'bulk-ev-0', tenant_id: 't-0', idempotency_key: 'bulk-idem-0', user_exists: 1, message_id: null });
+  t.match(rows[1], { distinct_id: 'bulk-ev-1', tenant_id: 't-1', idempotency_key: 'bulk-idem-1', user_exists: 0 });
+  t.strictSame(failures(app), []);
+});
+
+t.test('bulk_events with a record the emulator refuses: the SDK sees success (/event/ answers OK), the failure is journaled', async (t) => {
+  const { app, client, batches } = await startServer(t);
+  const bulk = client.bulk_events.new_instance();
+  bulk.append(
+    new Event('bulk-good', 'ok_event', {}),
+    new Event('x'.repeat(300), 'too_long_id', {}),
+    new Event('bulk-good', 'ok_again', {}),
+  );
+  const result = await bulk.trigger();
+  t.match(result, { status: 'success', total: 3, success: 3, failure: 0 }, 'the Node SDK reads only the status of /event/');
+  t.strictSame(batches, [3]);
+  t.strictSame(
+    trackEvents(app).map((r) => r.event),
+    ['ok_event', 'ok_again'],
+  );
+  t.match(failures(app), [{ record_index: 1, reason: /distinct_id must be at most 255 characters long \(got 300\)/ }]);
 });
 
 t.test('users.merge', async (t) => {

@@ -15,17 +15,21 @@ t.test('the cap is what the SDKs send at most', async (t) => {
   t.equal(MAX_RECORDS_PER_REQUEST, 400);
 });
 
-t.test('401 records: 413 and nothing applied; 400 records: applied', async (t) => {
+t.test('one record over the cap (400 on /event/, 100 on the /v2/ routes): 413 and nothing applied; 400 records: applied', async (t) => {
   const app = await build(t);
-  for (const path of ['/event/', '/v2/event/']) {
+  for (const [path, cap] of [
+    ['/event/', 400],
+    ['/v2/event/', 100],
+    ['/v2/bulk/event/', 100],
+  ] as const) {
     const over = await bearer(
       app,
       'POST',
       path,
-      Array.from({ length: 401 }, (_, i) => identity(i)),
+      Array.from({ length: cap + 1 }, (_, i) => identity(i)),
     );
-    const err = expectApiError(t, over, 413, `${path} 401 records`);
-    t.match(err.message, /at most 400 records per request/);
+    const err = expectApiError(t, over, 413, `${path} ${cap + 1} records`);
+    t.match(err.message, new RegExp(`at most ${cap} records per request`));
   }
   t.equal(countRows(app, 'SELECT count(*) AS n FROM users'), 0, 'no user created');
   t.equal(countRows(app, 'SELECT count(*) AS n FROM event_failures'), 0, 'no record failure recorded');

@@ -342,6 +342,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (s) => `/v1/user/${s.id}/subscribed_to/object/` },
   { method: 'POST', path: () => '/event/', body: eventBody },
   { method: 'POST', path: () => '/v2/event/', body: eventBody },
+  { method: 'POST', path: () => '/v2/bulk/event/', body: eventBody },
   { method: 'POST', path: () => '/v1/subscriber_list/', body: listCreateBody },
   { method: 'GET', path: () => '/v1/subscriber_list/' },
   { method: 'GET', path: (s) => `${L(s)}/` },

@@ -208,7 +208,7 @@ t.test('snapshots carry tenant profiles; reset empties them', async (t) => {
   t.same(await ok(t, copy, 'GET', '/v1/user/tina/tenant/acme/', undefined, 200), scoped, 'the same user as seen in the tenant');
   t.equal((await admin(copy, 'GET', '/_emulator/snapshot')).body, exported, 'export → import → export is stable');
 
-  t.equal((await admin(app, 'POST', '/_emulator/reset')).statusCode, 200);
+  t.equal((await admin(app, 'POST', '/_emulator/reset')).statusCode, 204);
   expectApiError(t, await bearer(app, 'GET', '/v1/user/tina/tenant/acme/'), 404);
 });
 

@@ -17,6 +17,12 @@ def client():
     return Suprsend(os.environ["SUPRSEND_KEY"], os.environ["SUPRSEND_SECRET"], base_url=BASE_URL)
 
 
+def fault(rule):
+    """Adds a fault rule through the control plane (recorded too, so a replay sets it up again)."""
+    headers = {"Authorization": "Bearer " + os.environ["EMULATOR_ADMIN_TOKEN"]}
+    requests.post(BASE_URL + "_emulator/faults", json=rule, headers=headers).raise_for_status()
+
+
 def step(label):
     """Labels the requests that follow with the SDK method about to be called."""
     requests.get(BASE_URL + "_capture/step", params={"label": label}).raise_for_status()

@@ -47,4 +47,9 @@ CREATE TABLE `user_tenant_profiles` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `user_tenant_profiles_workspace_user_tenant` ON `user_tenant_profiles` (`workspace`,`distinct_id`,`tenant_id`);--> statement-breakpoint
 CREATE INDEX `user_tenant_profiles_workspace_tenant_id` ON `user_tenant_profiles` (`workspace`,`tenant_id`,`id`);--> statement-breakpoint
+ALTER TABLE `track_events` ADD `tenant_id` text;--> statement-breakpoint
+ALTER TABLE `track_events` ADD `brand_id` text;--> statement-breakpoint
+ALTER TABLE `track_events` ADD `idempotency_key` text;--> statement-breakpoint
+ALTER TABLE `track_events` ADD `user_exists` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `track_events` ADD `message_id` text;--> statement-breakpoint
 ALTER TABLE `workspaces` ADD `user_tenancy_mode` text DEFAULT 'shared' NOT NULL;
