@@ -11,6 +11,25 @@ export const errorSchema = z
   })
   .meta({ id: 'Error' });
 
+/** SuprSend's long error form, answered by the subscriber-list and tenant routes. */
+export const longErrorSchema = z
+  .object({
+    code: z.number().int().describe('HTTP status code'),
+    error_code: z.string().describe('e.g. not_found, error, authentication_failed'),
+    type: z.string().describe('e.g. NotFound, ValidationError, AuthenticationFailed'),
+    message: z.string(),
+    detail: z.union([z.string(), z.record(z.string(), z.unknown())]).describe('The message, or field name to messages for a 400'),
+  })
+  .meta({ id: 'LongError' });
+
+/** The error answers of a route that answers in the long form. */
+export const longErrors = {
+  400: longErrorSchema,
+  401: longErrorSchema,
+  413: longErrorSchema,
+  415: longErrorSchema,
+} as const;
+
 /** The error answers every SuprSend API route can give. */
 export const commonErrors = {
   400: errorSchema,
@@ -18,6 +37,14 @@ export const commonErrors = {
   413: errorSchema,
   415: errorSchema,
 } as const;
+
+/** A query parameter holding a whole number from `min` to `max`, with messages naming it. */
+export const wholeNumberParam = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
 
 /** `limit`, `after`, `before` of a cursor listing; unknown query parameters are ignored. */
 export const cursorQuerySchema = z.looseObject({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validateDistinctId } from '../engine/index.js';
-import { cursorMetaSchema } from '../api/schemas.js';
+import { cursorMetaSchema, longErrorSchema, longErrors, wholeNumberParam } from '../api/schemas.js';
 
 /** Upper bound of `distinct_ids` in one add/remove call. */
 const MAX_IDS_PER_CALL = 10_000;
@@ -75,22 +75,16 @@ export const distinctIdsBodySchema = z.looseObject(
 );
 
 /** A whole number query parameter in [min, max]. */
-const wholeNumber = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
 
 export const DEFAULT_LIST_PAGE_SIZE = 20;
 
 export const offsetQuerySchema = z.looseObject({
-  limit: wholeNumber('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_LIST_PAGE_SIZE})`),
-  offset: wholeNumber('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('How many lists to skip (default 0)'),
+  limit: wholeNumberParam('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_LIST_PAGE_SIZE})`),
+  offset: wholeNumberParam('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('How many lists to skip (default 0)'),
 });
 
 export const subscriberQuerySchema = z.looseObject({
-  limit: wholeNumber('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_LIST_PAGE_SIZE})`),
+  limit: wholeNumberParam('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_LIST_PAGE_SIZE})`),
   after: z.string().optional().describe('Cursor from meta.after (or a result id): the page after it'),
   before: z.string().optional().describe('Cursor from meta.before (or a result id): the page before it'),
   sort: z
@@ -168,22 +162,5 @@ export const subscribedListPageSchema = z
   .object({ meta: cursorMetaSchema, results: z.array(subscribedListSchema) })
   .meta({ id: 'SubscribedListPage' });
 
-/** The long error form every subscriber-list route answers with. */
-const listErrorSchema = z
-  .object({
-    code: z.number().int().describe('HTTP status code'),
-    error_code: z.string().describe('e.g. not_found, error, authentication_failed'),
-    type: z.string().describe('e.g. NotFound, ValidationError, AuthenticationFailed'),
-    message: z.string(),
-    detail: z.union([z.string(), z.record(z.string(), z.unknown())]).describe('The message, or field name to messages for a 400'),
-  })
-  .meta({ id: 'ListError' });
-
-export const listErrors = {
-  400: listErrorSchema,
-  401: listErrorSchema,
-  413: listErrorSchema,
-  415: listErrorSchema,
-} as const;
-
-export const listErrorsWith404 = { ...listErrors, 404: listErrorSchema } as const;
+export const listErrors = longErrors;
+export const listErrorsWith404 = { ...longErrors, 404: longErrorSchema } as const;

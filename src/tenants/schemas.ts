@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIanaTimezone, toJson } from '../engine/index.js';
+import { longErrorSchema, longErrors } from '../api/schemas.js';
 
 /**
  * Tenants (and brands, their older name): what a body may hold and what the
@@ -198,21 +199,5 @@ const pageMeta = z.object({ count: z.number().int(), limit: z.number().int(), of
 export const tenantPageSchema = z.object({ meta: pageMeta, results: z.array(tenantSchema) }).meta({ id: 'TenantPage' });
 export const brandPageSchema = z.object({ meta: pageMeta, results: z.array(brandSchema) }).meta({ id: 'BrandPage' });
 
-/** The long error form every tenant and brand route answers with. */
-const tenantErrorSchema = z
-  .object({
-    code: z.number().int().describe('HTTP status code'),
-    error_code: z.string().describe('e.g. not_found, error, authentication_failed'),
-    type: z.string().describe('e.g. NotFound, ValidationError, AuthenticationFailed'),
-    message: z.string(),
-    detail: z.union([z.string(), z.record(z.string(), z.unknown())]).describe('The message, or field name to messages for a 400'),
-  })
-  .meta({ id: 'TenantError' });
-
-export const tenantErrors = {
-  400: tenantErrorSchema,
-  401: tenantErrorSchema,
-  413: tenantErrorSchema,
-  415: tenantErrorSchema,
-} as const;
-export const tenantErrorsWith404 = { ...tenantErrors, 404: tenantErrorSchema } as const;
+export const tenantErrors = longErrors;
+export const tenantErrorsWith404 = { ...longErrors, 404: longErrorSchema } as const;

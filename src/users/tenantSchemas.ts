@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumberParam } from '../api/schemas.js';
 import { channelArrays } from './schemas.js';
 
 export const tenantUserParams = z.object({
@@ -36,16 +37,9 @@ export const userTenantListSchema = z
   })
   .meta({ id: 'UserTenantList' });
 
-const wholeNumber = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
-
 export const DEFAULT_USER_TENANT_PAGE_SIZE = 20;
 
 export const userTenantQuerySchema = z.looseObject({
-  limit: wholeNumber('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_USER_TENANT_PAGE_SIZE})`),
-  offset: wholeNumber('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('How many to skip (default 0)'),
+  limit: wholeNumberParam('limit', 1, 1000).optional().describe(`Page size, 1 to 1000 (default ${DEFAULT_USER_TENANT_PAGE_SIZE})`),
+  offset: wholeNumberParam('offset', 0, Number.MAX_SAFE_INTEGER).optional().describe('How many to skip (default 0)'),
 });
