@@ -53,11 +53,15 @@ function describeIssues(err: FastifyError & { validation?: unknown; validationCo
 
 /** Zod issues as a `detail` 400 (field path → problem), for routes answering in that form. */
 function issuesAsDetail(err: FastifyError & { validation?: unknown; validationContext?: string }): ApiError {
-  const issues = (err.validation ?? []) as Array<{ message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }>;
+  const issues = (err.validation ?? []) as Array<{ message?: string; instancePath?: string }>;
   const problems: Record<string, string> = {};
   for (const i of issues) {
-    const path = fieldPath(i.params?.issue?.path ?? [], err.validationContext === 'querystring' ? 'query' : 'body');
-    problems[path] ??= i.params?.issue?.message ?? i.message ?? 'invalid';
+    // The provider joins the issue path with "/": digit-only segments are array indexes.
+    const path = (i.instancePath ?? '')
+      .split('/')
+      .filter((p) => p !== '')
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    problems[fieldPath(path, err.validationContext === 'querystring' ? 'query' : 'body')] ??= i.message ?? 'invalid';
   }
   return fieldDetailError(problems);
 }
