@@ -51,7 +51,7 @@ t.test('cascades: user delete, merge, object delete, tenant delete', async (t) =
   await ok(t, app, 'POST', '/v1/object/teams/t1/', {}, 201);
   t.strictSame(choice(await ok(t, app, 'GET', news('alice'), undefined, 200)), [null, 'opt_out']);
   t.strictSame(choice(await ok(t, app, 'GET', '/v1/object/teams/t1/preference/category/newsletter/', undefined, 200)), [null, 'opt_out']);
-  t.equal(app.emulator.db.$client.prepare('select count(*) as n from preference_sets').get().n, 0, 'no orphan rows');
+  t.equal((app.emulator.db.$client.prepare('select count(*) as n from preference_sets').get() as { n: number }).n, 0, 'no orphan rows');
 });
 
 t.test('reset keeps the catalog, forgets choices; snapshots carry all three; workspaces stay apart', async (t) => {
