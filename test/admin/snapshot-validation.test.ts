@@ -110,6 +110,8 @@ t.test('what the API accepts, a snapshot accepts', async (t) => {
   const app = await build(t);
   const good = richWorkspace('default', 'g');
   good.users[0]!.distinct_id = 'é'.repeat(255);
+  // Its tenant-scoped profile follows the renamed user (a profile of a user the document lacks is refused).
+  good.user_tenant_profiles![0]!.distinct_id = 'é'.repeat(255);
   good.users[0]!.identities.push(
     identity('$androidpush', 'tok-3', { id_provider: 'xiaomi' }),
     identity('$iospush', 'tok-4', { id_provider: null }),
