@@ -33,7 +33,11 @@ interface Scenario {
 const cursor = (rowId: number) => Buffer.from(`user:${rowId}`).toString('base64url');
 
 /** The node arguments `npm start` uses, so the benchmark starts the server exactly as a user does. */
-const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1);
+// The node arguments of `npm start` (`exec node <args>`: the shell's exec and node itself dropped).
+const START_ARGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((w) => w !== 'exec')
+  .slice(1);
 
 /**
  * Service time without queueing: `count` requests one after another on one
@@ -248,6 +252,40 @@ async function main() {
     await run('GET /v1/user/{id}/subscribed_to/list/', {
       requests: rotating((i) => ({ path: `/v1/user/u${1 + (i % 3)}/subscribed_to/list/` })),
     });
+    // Preferences: a 30-category catalog (3 roots × 2 sections × 5 categories), some users with stored choices.
+    const catalog = {
+      root_categories: (['system', 'transactional', 'promotional'] as const).map((root, r) => ({
+        root_category: root,
+        sections: [0, 1].map((sec) => ({
+          name: `Section ${r}-${sec}`,
+          tags: [`s${r}${sec}`],
+          categories: [0, 1, 2, 3, 4].map((c) => ({
+            category: `cat-${r}-${sec}-${c}`,
+            name: `Category ${r}-${sec}-${c}`,
+            default_preference: (['opt_in', 'opt_out', 'cant_unsubscribe'] as const)[(r + c) % 3],
+            default_mandatory_channels: ['email'],
+            tags: [`t${c}`],
+          })),
+        })),
+      })),
+    };
+    const put = await fetch(`${emu.url}/_emulator/workspaces/default/preference-categories`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(catalog),
+    });
+    if (put.status !== 200) throw new Error(`catalog: ${put.status} ${await put.text()}`);
+    for (let i = 0; i < SEED_USERS; i += 10) {
+      const res = await fetch(`${emu.url}/v1/user/u${i}/preference/category/cat-1-0-${i % 5}/`, {
+        method: 'PATCH',
+        headers: AUTH,
+        body: JSON.stringify({ preference: 'opt_in', opt_out_channels: ['sms'] }),
+      });
+      if (res.status !== 202) throw new Error(`preference: ${res.status} ${await res.text()}`);
+    }
+    await run('GET /v1/user/{id}/preference/ (30 categories)', {
+      requests: rotating((i) => ({ path: `/v1/user/u${(i * 7919) % SEED_USERS}/preference/?show_opt_out_channels=true` })),
+    });
     results.scenarios = scenarios;
     await emu.stop();
 
@@ -334,6 +372,12 @@ function checkTargets(r: Record<string, unknown>): TargetCheck[] {
     if (s) checks.push({ target: `${label} ≥ ${min}× baseline`, measured: `${s.ratio}×`, met: s.ratio >= min });
   };
   ratio('GET /v1/user/{id}/', 0.5, 'GET user');
+  const getUser = find('GET /v1/user/{id}/');
+  const getPrefs = find('GET /v1/user/{id}/preference/');
+  if (getUser && getPrefs) {
+    const r = getPrefs.reqPerSec / getUser.reqPerSec;
+    checks.push({ target: 'GET preference (30 categories) ≥ 0.5× GET user', measured: `${r.toFixed(2)}×`, met: r >= 0.5 });
+  }
   ratio('POST /v1/user/{id}/', 0.25, 'upsert');
   ratio('PATCH', 0.2, 'PATCH');
   const bulk = find('POST /event/ (400-record batches, new users)');

@@ -10,7 +10,7 @@ export const LAYERS = [
   { name: 'workspace services', folders: ['workspaces', 'journal', 'faults'] },
   { name: 'profile core shared by users and objects', folders: ['profiles'] },
   { name: 'transport', folders: ['http'] },
-  { name: 'domains', folders: ['users', 'events', 'lists', 'objects', 'tenants', 'health'] },
+  { name: 'domains', folders: ['users', 'events', 'lists', 'objects', 'tenants', 'preferences', 'health'] },
   { name: 'control plane', folders: ['admin'] },
   { name: 'app factory', folders: ['app'] },
   { name: 'server', folders: ['server'] },

@@ -27,6 +27,8 @@ import { listsRoutes } from './lists/routes.js';
 import { ListService } from './lists/service.js';
 import { objectsRoutes } from './objects/routes.js';
 import { ObjectService } from './objects/service.js';
+import { preferencesRoutes } from './preferences/routes.js';
+import { PreferenceService } from './preferences/service.js';
 import { tenantsRoutes } from './tenants/routes.js';
 import { TenantService } from './tenants/service.js';
 import { UserService } from './users/service.js';
@@ -53,6 +55,7 @@ export interface Emulator {
   lists: ListService;
   objects: ObjectService;
   tenants: TenantService;
+  preferences: PreferenceService;
   journal: RequestJournal;
   faults: FaultInjector;
   snapshots: SnapshotService;
@@ -134,6 +137,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   const tenants = new TenantService(db, clock);
   const userTenants = new UserTenantService(db, clock, users, tenants);
   tenants.addRelations(userTenants);
+  const preferences = new PreferenceService(db, clock, users, objects, tenants);
   const events = new EventService(db, clock, users, userTenants, ids, config.journalSize);
   const journal = new RequestJournal(config.journalSize, config.journalMaxBytes);
   const faults = new FaultInjector(ids);
@@ -159,6 +163,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     lists,
     objects,
     tenants,
+    preferences,
     journal,
     faults,
     snapshots,
@@ -227,6 +232,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     await api.register(listsRoutes);
     await api.register(objectsRoutes);
     await api.register(tenantsRoutes);
+    await api.register(preferencesRoutes);
   });
 
   // Last: every path now known, each answers 405 (with Allow) for the methods it does not serve.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { catalogIssues, preferenceCatalogSchema } from './api/preferenceCatalog.js';
 import { inClockRange, parseTimestamp } from './clock.js';
 
 /**
@@ -37,6 +38,8 @@ export const workspaceConfigSchema = z.object({
    * (in one tenant at most).
    */
   user_tenancy_mode: z.enum(['shared', 'exclusive']).optional(),
+  /** The workspace's notification categories and channels (the management API's document; see the README). */
+  preference_categories: preferenceCatalogSchema.optional(),
 });
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
 
@@ -55,6 +58,7 @@ const settingsSchema = z.object({
   SUPRSEND_API_KEY: z.string().min(1).optional(),
   SUPRSEND_INBOX_SECRET: z.string().min(1).optional(),
   WORKSPACES_FILE: z.string().min(1).optional(),
+  PREFERENCE_CATEGORIES_FILE: z.string().min(1).optional(),
   BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -129,6 +133,11 @@ export const SETTING_HELP: Record<keyof Settings, SettingHelp> = {
     secret: true,
   },
   WORKSPACES_FILE: { meaning: 'JSON file with more workspaces (see the README).', default: 'none', expects: 'a file path' },
+  PREFERENCE_CATEGORIES_FILE: {
+    meaning: "JSON file with the default workspace's notification categories (the management API's document; see the README).",
+    default: 'none',
+    expects: 'a file path',
+  },
   MAX_CONNECTIONS: {
     meaning: 'Connections open at once; more are closed as they arrive.',
     default: '1024',
@@ -289,7 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: string[] = []): ServerC
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const s = parsed.data;
-  const workspaces = resolveWorkspaces(s);
+  const workspaces = withPreferenceCategoriesFile(resolveWorkspaces(s), s.PREFERENCE_CATEGORIES_FILE);
   const adminToken = s.EMULATOR_ADMIN_TOKEN ?? DEV_ADMIN_TOKEN;
   if (workspaces.some((w) => w.api_keys.includes(adminToken) || w.key === adminToken)) {
     throw new ConfigError('EMULATOR_ADMIN_TOKEN (--emulator-admin-token): must differ from every workspace key and API key');
@@ -364,6 +373,21 @@ function resolveWorkspaces(s: Settings): WorkspaceConfig[] {
     }
   }
   return all;
+}
+
+/** PREFERENCE_CATEGORIES_FILE, when set, gives the default workspace its catalog (over one from WORKSPACES_FILE). */
+function withPreferenceCategoriesFile(workspaces: WorkspaceConfig[], path: string | undefined): WorkspaceConfig[] {
+  if (!path) return workspaces;
+  const where = `PREFERENCE_CATEGORIES_FILE (--preference-categories-file): ${path}`;
+  let file: unknown;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${where}: cannot read it: ${withoutContent(err as Error)}`);
+  }
+  const parsed = preferenceCatalogSchema.safeParse(file);
+  if (!parsed.success) throw new ConfigError(`${where}: invalid document:\n  ${catalogIssues(parsed.error).join('\n  ')}`);
+  return workspaces.map((w) => (w.name === DEV_WORKSPACE.name ? { ...w, preference_categories: parsed.data } : w));
 }
 
 /** A read or JSON error without the file's content: JSON.parse quotes the text around the error, which may be a secret. */

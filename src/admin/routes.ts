@@ -12,6 +12,7 @@ import { channelStatusRoutes } from './routes/channelStatus.js';
 import { clockRoutes } from './routes/clock.js';
 import { faultRoutes } from './routes/faults.js';
 import { journalRoutes } from './routes/journal.js';
+import { preferenceCategoryRoutes } from './routes/preferenceCategories.js';
 import { resetRoutes } from './routes/reset.js';
 import { snapshotRoutes } from './routes/snapshot.js';
 import { statusRoutes } from './routes/status.js';
@@ -30,6 +31,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // The OpenAPI document lists paths in registration order.
   await app.register(workspaceRoutes);
+  await app.register(preferenceCategoryRoutes);
   await app.register(resetRoutes);
   await app.register(snapshotRoutes);
   await app.register(journalRoutes);

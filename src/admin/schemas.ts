@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { preferenceCatalogSchema } from '../api/preferenceCatalog.js';
 import { workspaceNameSchema } from '../config.js';
 import { CHANNELS } from '../engine/types.js';
 
@@ -26,6 +27,7 @@ export const newWorkspaceSchema = z
     inbox_secret: z.string().min(1).optional(),
     inbox: z.boolean().optional(),
     user_tenancy_mode: z.enum(['shared', 'exclusive']).optional().describe('Default: shared'),
+    preference_categories: preferenceCatalogSchema.optional().describe('Notification categories and channels (default: none)'),
   })
   .nullish()
   .describe('Anything left out is generated');

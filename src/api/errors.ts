@@ -5,7 +5,12 @@
  * `detail` (lists, auth, and the generic ErrorResponse upstream).
  */
 
-export type ErrorForm = 'short' | 'long';
+/**
+ * `short`: `{code, message}`; `long`: adds `error_code`, `type`, `detail`;
+ * `detail`: `{code, detail, message}` with `detail` an object of field →
+ * problem (the preference API's 400s).
+ */
+export type ErrorForm = 'short' | 'long' | 'detail';
 
 const NAMES: Record<number, { errorCode: string; type: string }> = {
   400: { errorCode: 'error', type: 'ValidationError' },
@@ -41,7 +46,8 @@ export class ApiError extends Error {
 
   toBody(defaultForm: ErrorForm = 'short'): ErrorBody {
     const form = this.options.form ?? defaultForm;
-    if (form === 'short') return { code: this.status, message: this.message };
+    if (form === 'short' || (form === 'detail' && this.options.detail === undefined)) return { code: this.status, message: this.message };
+    if (form === 'detail') return { code: this.status, detail: this.options.detail, message: this.message };
     const names = NAMES[this.status] ?? { errorCode: 'error', type: 'Error' };
     return {
       code: this.status,
@@ -54,6 +60,26 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (message: string, detail?: unknown) => new ApiError(400, message, { detail });
+
+/**
+ * A 400 naming fields, as the preference API words it: `detail` maps each
+ * field path (`channel_preferences[0].channel`) to its problem, and `message`
+ * is upstream's rendering of that map — `{"path": problem` — missing closing
+ * brace included.
+ */
+export function fieldDetailError(problems: Record<string, string>): ApiError {
+  const message = `{${Object.entries(problems)
+    .map(([path, problem]) => `${JSON.stringify(path)}: ${problem}`)
+    .join(', ')}`;
+  return new ApiError(400, message, { form: 'detail', detail: problems });
+}
+
+/** A zod issue path as the preference API names fields: `a[0].b`. */
+export function fieldPath(path: readonly PropertyKey[], root = 'body'): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  return out || root;
+}
 
 export const unauthorized = (message: string) => new ApiError(401, message, { form: 'long' });
 

@@ -291,6 +291,56 @@ export const tenants = sqliteTable(
 );
 
 /**
+ * Stored preference choices of one owner (a user, or an object) in one tenant
+ * scope (`default` or a tenant id): the channels restricted and the category
+ * choices. Categories the owner never set are absent and follow the defaults.
+ */
+export const preferenceSets = sqliteTable(
+  'preference_sets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    /** '' for a user, else the object type. */
+    objectType: text('object_type').notNull(),
+    /** The user's distinct_id or the object's id. */
+    ownerId: text('owner_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    /** JSON object: channel → is_restricted (only channels ever set). */
+    channels: text('channels').notNull().default('{}'),
+    /** JSON object: category slug → {preference, opt_out_channels, opt_in_channels, digest_schedule?, properties?, updated_at}. */
+    categories: text('categories').notNull().default('{}'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('preference_sets_owner_tenant').on(t.workspace, t.objectType, t.ownerId, t.tenantId),
+    index('preference_sets_workspace_tenant').on(t.workspace, t.tenantId),
+  ],
+);
+
+/** A tenant's override of one catalog category (null fields follow the catalog). */
+export const tenantPreferenceCategories = sqliteTable(
+  'tenant_preference_categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspace: text('workspace').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    category: text('category').notNull(),
+    enabledForTenant: integer('enabled_for_tenant', { mode: 'boolean' }).notNull().default(true),
+    visibleToSubscriber: integer('visible_to_subscriber', { mode: 'boolean' }).notNull().default(true),
+    preference: text('preference', { enum: ['opt_in', 'opt_out', 'cant_unsubscribe'] }),
+    /** JSON arrays of channel names, or null. */
+    mandatoryChannels: text('mandatory_channels'),
+    optInChannels: text('opt_in_channels'),
+    blockedChannels: text('blocked_channels'),
+    /** JSON, as sent (Python SDK's tenant category body); null when never sent. */
+    digestSchedule: text('digest_schedule'),
+    properties: text('properties'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tenant_preference_categories_tenant_category').on(t.workspace, t.tenantId, t.category)],
+);
+
+/**
  * Workspaces: those from configuration (refreshed at every start) and those
  * created through the control plane. `data_key` is what the `workspace`
  * column of every data row holds; a reset gives the workspace a new one, so
@@ -307,6 +357,8 @@ export const workspaces = sqliteTable('workspaces', {
   userTenancyMode: text('user_tenancy_mode', { enum: ['shared', 'exclusive'] })
     .notNull()
     .default('shared'),
+  /** The workspace's notification categories and channels (normalized catalog document as JSON), or null when none is defined. */
+  preferenceCategories: text('preference_categories'),
   dataKey: text('data_key').notNull().unique(),
   origin: text('origin', { enum: ['config', 'runtime'] }).notNull(),
   createdAt: text('created_at').notNull(),

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { ApiError, badRequest, inEnvelope, type ErrorEnvelope, type ErrorForm } from '../api/errors.js';
+import { ApiError, badRequest, fieldDetailError, fieldPath, inEnvelope, type ErrorEnvelope, type ErrorForm } from '../api/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,12 +51,27 @@ function describeIssues(err: FastifyError & { validation?: unknown; validationCo
   return parts.join('; ') || err.message;
 }
 
+/** Zod issues as a `detail` 400 (field path → problem), for routes answering in that form. */
+function issuesAsDetail(err: FastifyError & { validation?: unknown; validationContext?: string }): ApiError {
+  const issues = (err.validation ?? []) as Array<{ message?: string; instancePath?: string }>;
+  const problems: Record<string, string> = {};
+  for (const i of issues) {
+    // The provider joins the issue path with "/": digit-only segments are array indexes.
+    const path = (i.instancePath ?? '')
+      .split('/')
+      .filter((p) => p !== '')
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    problems[fieldPath(path, err.validationContext === 'querystring' ? 'query' : 'body')] ??= i.message ?? 'invalid';
+  }
+  return fieldDetailError(problems);
+}
+
 /** Answers any error in SuprSend's shape; client errors keep their status, anything else is a logged 500. */
 export function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const form = request.routeOptions?.config?.errorForm ?? 'short';
   let apiError: ApiError | undefined;
   if (err instanceof ApiError) apiError = err;
-  else if (hasZodFastifySchemaValidationErrors(err)) apiError = badRequest(describeIssues(err));
+  else if (hasZodFastifySchemaValidationErrors(err)) apiError = form === 'detail' ? issuesAsDetail(err) : badRequest(describeIssues(err));
   else if (!isResponseSerializationError(err)) {
     apiError = fromFastifyError(err, request.routeOptions?.bodyLimit ?? 0, request.routeOptions?.config?.bodyLimitReason);
   }

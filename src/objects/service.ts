@@ -29,9 +29,15 @@ export const SUBSCRIBER_CURSOR = 'object_subscriber';
 export const USER_SUBSCRIBED_TO_CURSOR = 'user_subscribed_to';
 export const OBJECT_SUBSCRIBED_TO_CURSOR = 'object_subscribed_to';
 
+/** What other domains (preferences) keep about objects; called inside the transaction that deletes the object. */
+export interface ObjectRelations {
+  objectDeleted(workspace: string, objectType: string, objectId: string): void;
+}
+
 /** Objects, their identities and subscriptions; every public method is one transaction. */
 export class ObjectService implements UserRelations {
   private readonly store: ObjectStore;
+  private readonly relations: ObjectRelations[] = [];
   private readonly writer: ProfileWriter<ObjectKey, StoredObject>;
   private readonly subscriptions: SubscriptionStore;
 
@@ -43,6 +49,24 @@ export class ObjectService implements UserRelations {
     this.store = new ObjectStore(db);
     this.writer = new ProfileWriter(this.store, ([objectType, objectId]) => objectInboxSubject(objectType, objectId));
     this.subscriptions = new SubscriptionStore(db);
+  }
+
+  /** Lets another domain cascade an object's deletion (called inside the delete's transaction). */
+  addRelations(relations: ObjectRelations): void {
+    this.relations.push(relations);
+  }
+
+  /** Deletes an object and what other domains keep about it; false when there was none. */
+  private deleteCascading(ws: Workspace, objectType: string, objectId: string): boolean {
+    const deleted = this.store.delete(ws.dataKey, [objectType, objectId]);
+    if (deleted) for (const r of this.relations) r.objectDeleted(ws.dataKey, objectType, objectId);
+    return deleted;
+  }
+
+  /** Whether the object exists (its key checked first: a bad key is a 400); for domains that answer 404 for a missing object. */
+  exists(ws: Workspace, objectType: string, objectId: string): boolean {
+    checkedObjectKey(objectType, objectId);
+    return this.store.find(ws.dataKey, [objectType, objectId]) !== undefined;
   }
 
   private now(): string {
@@ -92,14 +116,14 @@ export class ObjectService implements UserRelations {
   /** Deletes the object with its identities and its subscriptions, as parent and as child. */
   delete(ws: Workspace, objectType: string, objectId: string): void {
     checkedObjectKey(objectType, objectId);
-    const deleted = this.transaction(() => this.store.delete(ws.dataKey, [objectType, objectId]));
+    const deleted = this.transaction(() => this.deleteCascading(ws, objectType, objectId));
     if (!deleted) throw objectNotFound(objectType, objectId);
   }
 
   /** `DELETE /v1/bulk/object/{type}/`: unknown ids are not an error. Returns how many were deleted. */
   bulkDelete(ws: Workspace, objectType: string, objectIds: readonly string[]): number {
     checkedObjectType(objectType);
-    return this.transaction(() => objectIds.reduce((n, id) => n + (this.store.delete(ws.dataKey, [objectType, id]) ? 1 : 0), 0));
+    return this.transaction(() => objectIds.reduce((n, id) => n + (this.deleteCascading(ws, objectType, id) ? 1 : 0), 0));
   }
 
   /** `GET /v1/object/{type}/`: newest first, with channels. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { catalogOf, type NormalizedCatalogDocument, normalizeCatalog } from '../api/preferenceCatalog.js';
 import type { WorkspaceConfig } from '../config.js';
+import { type Catalog, EMPTY_CATALOG } from '../engine/preferences.js';
 
 /** A workspace as the running server knows it. */
 export interface Workspace {
@@ -18,6 +20,15 @@ export interface Workspace {
   inbox: boolean;
   /** Whether a user may have profiles in many tenants (`shared`) or in one at most (`exclusive`). */
   userTenancyMode: 'shared' | 'exclusive';
+  /** The notification categories as defined (null: none defined), and the engine's view of them. */
+  preferenceDocument: NormalizedCatalogDocument | null;
+  preferenceCatalog: Catalog;
+}
+
+/** Gives a workspace its notification categories (null: none). */
+export function setPreferenceDocument(ws: Workspace, doc: NormalizedCatalogDocument | null): void {
+  ws.preferenceDocument = doc;
+  ws.preferenceCatalog = doc ? catalogOf(doc) : EMPTY_CATALOG;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -36,7 +47,10 @@ export class WorkspaceRegistry {
     for (const c of configs) this.add(c);
   }
 
-  add(c: WorkspaceConfig, extra: { dataKey?: string; origin?: Workspace['origin'] } = {}): Workspace {
+  add(
+    c: WorkspaceConfig,
+    extra: { dataKey?: string; origin?: Workspace['origin']; preferenceDocument?: NormalizedCatalogDocument | null } = {},
+  ): Workspace {
     if (this.byName.has(c.name)) throw new Error(`workspace "${c.name}" exists already`);
     const clash = this.clash(c);
     if (clash) throw new Error(`workspace "${c.name}": ${clash}`);
@@ -50,7 +64,17 @@ export class WorkspaceRegistry {
       inboxSecret: c.inbox_secret ?? c.secret,
       inbox: c.inbox,
       userTenancyMode: c.user_tenancy_mode ?? 'shared',
+      preferenceDocument: null,
+      preferenceCatalog: EMPTY_CATALOG,
     };
+    setPreferenceDocument(
+      ws,
+      extra.preferenceDocument !== undefined
+        ? extra.preferenceDocument
+        : c.preference_categories
+          ? normalizeCatalog(c.preference_categories)
+          : null,
+    );
     this.byName.set(ws.name, ws);
     this.byKey.set(ws.key, ws);
     for (const k of ws.apiKeys) this.byApiKeyHash.set(sha256(k), ws);

@@ -4,7 +4,8 @@ import { ConfigError, type WorkspaceConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { apiKeyInUse, configuredWorkspaceNotDroppable, workspaceExists, workspaceKeyInUse, workspaceNotFound } from './errors.js';
 import type { IdGenerator } from '../ids.js';
-import type { Workspace, WorkspaceRegistry } from './registry.js';
+import { type NormalizedCatalogDocument, normalizeCatalog } from '../api/preferenceCatalog.js';
+import { setPreferenceDocument, type Workspace, type WorkspaceRegistry } from './registry.js';
 import { WorkspaceStore, type WorkspaceRow } from './store.js';
 
 /** What a tester may choose when creating a workspace; the rest is generated. */
@@ -71,7 +72,11 @@ export class WorkspaceService {
         // A name whose old rows still wait for deletion gets a fresh data key, so new rows are not swept with them.
         (c) => stored.get(c.name)?.dataKey ?? (retired.has(c.name) ? this.freshDataKey(c.name) : c.name),
       );
-      for (const [i, c] of configs.entries()) this.registry.add(c, { dataKey: dataKeys[i]!, origin: 'config' });
+      // A configured catalog replaces the stored one; without one, the catalog set at run time stays.
+      const documents = configs.map((c) => (c.preference_categories ? undefined : storedDocument(stored.get(c.name))));
+      for (const [i, c] of configs.entries()) {
+        this.registry.add(c, { dataKey: dataKeys[i]!, origin: 'config', ...(documents[i] ? { preferenceDocument: documents[i] } : {}) });
+      }
       for (const { config } of runtime) {
         const clash = this.registry.clash(config);
         if (clash) {
@@ -81,8 +86,11 @@ export class WorkspaceService {
           );
         }
       }
-      for (const [i, c] of configs.entries()) this.store.upsert(this.row(c, dataKeys[i]!, 'config'));
-      for (const { config, row } of runtime) this.registry.add(config, { dataKey: row.dataKey, origin: row.origin });
+      for (const [i, c] of configs.entries())
+        this.store.upsert(this.row(c, dataKeys[i]!, 'config', this.registry.get(c.name)!.preferenceDocument));
+      for (const { config, row } of runtime) {
+        this.registry.add(config, { dataKey: row.dataKey, origin: row.origin, preferenceDocument: storedDocument(row) });
+      }
     });
     this.scheduleGc();
   }
@@ -108,6 +116,7 @@ export class WorkspaceService {
       inbox_secret: input.inbox_secret ?? `inbox_${this.ids.token(32)}`,
       inbox: input.inbox ?? true,
       user_tenancy_mode: input.user_tenancy_mode ?? 'shared',
+      ...(input.preference_categories ? { preference_categories: input.preference_categories } : {}),
     };
     const byKey = this.registry.byWorkspaceKey(config.key);
     if (byKey) throw workspaceKeyInUse(name, byKey.name);
@@ -116,8 +125,17 @@ export class WorkspaceService {
       if (byApiKey) throw apiKeyInUse(name, byApiKey.name);
     }
     const dataKey = this.freshDataKey(name);
-    this.store.insert(this.row(config, dataKey, 'runtime'));
-    return this.registry.add(config, { dataKey, origin: 'runtime' });
+    const doc = config.preference_categories ? normalizeCatalog(config.preference_categories) : null;
+    this.store.insert(this.row(config, dataKey, 'runtime', doc));
+    return this.registry.add(config, { dataKey, origin: 'runtime', preferenceDocument: doc });
+  }
+
+  /** Replaces a workspace's notification categories (null: none). */
+  setPreferenceDocument(name: string, doc: NormalizedCatalogDocument | null): Workspace {
+    const ws = this.get(name);
+    this.store.setPreferenceCategories(name, doc === null ? null : JSON.stringify(doc));
+    setPreferenceDocument(ws, doc);
+    return ws;
   }
 
   /** Drops a workspace created at run time, with all its data. */
@@ -151,9 +169,12 @@ export class WorkspaceService {
    * what `fill` writes into fresh data keys, all in one transaction: on any
    * error nothing changes.
    */
-  replaceData(names: readonly string[], fill: (name: string, dataKey: string) => void): void {
+  replaceData(
+    names: readonly string[],
+    fill: (name: string, dataKey: string) => { preferenceDocument?: NormalizedCatalogDocument | null } | undefined,
+  ): void {
     const created: string[] = [];
-    const switched: { ws: Workspace; dataKey: string }[] = [];
+    const switched: { ws: Workspace; dataKey: string; doc: NormalizedCatalogDocument | null | undefined }[] = [];
     try {
       this.store.transaction(() => {
         for (const name of names) {
@@ -163,17 +184,21 @@ export class WorkspaceService {
             created.push(name);
           }
           const dataKey = this.freshDataKey(name);
-          fill(name, dataKey);
+          const doc = fill(name, dataKey)?.preferenceDocument;
           this.store.setDataKey(name, dataKey);
+          if (doc !== undefined) this.store.setPreferenceCategories(name, doc === null ? null : JSON.stringify(doc));
           this.retire(ws.dataKey);
-          switched.push({ ws, dataKey });
+          switched.push({ ws, dataKey, doc });
         }
       });
     } catch (err) {
       for (const name of created) this.registry.remove(name);
       throw err;
     }
-    for (const { ws, dataKey } of switched) ws.dataKey = dataKey;
+    for (const { ws, dataKey, doc } of switched) {
+      ws.dataKey = dataKey;
+      if (doc !== undefined) setPreferenceDocument(ws, doc);
+    }
     this.scheduleGc();
   }
 
@@ -199,7 +224,7 @@ export class WorkspaceService {
     this.gcTimer = null;
   }
 
-  private row(c: WorkspaceConfig, dataKey: string, origin: Workspace['origin']): WorkspaceRow {
+  private row(c: WorkspaceConfig, dataKey: string, origin: Workspace['origin'], doc: NormalizedCatalogDocument | null): WorkspaceRow {
     return {
       name: c.name,
       key: c.key,
@@ -208,6 +233,7 @@ export class WorkspaceService {
       inboxSecret: c.inbox_secret ?? c.secret,
       inbox: c.inbox,
       userTenancyMode: c.user_tenancy_mode ?? 'shared',
+      preferenceCategories: doc ? JSON.stringify(doc) : null,
       dataKey,
       origin,
       createdAt: this.now(),
@@ -246,4 +272,9 @@ export class WorkspaceService {
     }
     return false;
   }
+}
+
+/** The catalog document a stored workspace row holds. */
+function storedDocument(row: WorkspaceRow | undefined): NormalizedCatalogDocument | null {
+  return row?.preferenceCategories ? (JSON.parse(row.preferenceCategories) as NormalizedCatalogDocument) : null;
 }

@@ -35,6 +35,10 @@ export class WorkspaceStore {
     this.db.update(workspaces).set({ dataKey }).where(eq(workspaces.name, name)).run();
   }
 
+  setPreferenceCategories(name: string, json: string | null): void {
+    this.db.update(workspaces).set({ preferenceCategories: json }).where(eq(workspaces.name, name)).run();
+  }
+
   delete(name: string): void {
     this.db.delete(workspaces).where(eq(workspaces.name, name)).run();
   }

@@ -54,7 +54,7 @@ function rowCounts(app: FastifyInstance, dataKey: string): Record<string, number
   );
 }
 
-/** Through the API: a user and an object with identities, a list with a member and a draft, subscriptions, a tenant and the user's profile in it, an event and a rejected record. */
+/** Through the API: a user and an object with identities, a list with a member and a draft, subscriptions, a tenant and the user's profile in it, an event and a rejected record, a preference choice and a tenant's category override. */
 async function populate(t: Test, app: FastifyInstance): Promise<void> {
   const call = async (method: 'POST' | 'PATCH', url: string, body: unknown, status: number) =>
     expectJson(t, await api(app, method, url, A, body), status, `${method} ${url}`);
@@ -69,6 +69,12 @@ async function populate(t: Test, app: FastifyInstance): Promise<void> {
   await call('POST', '/v1/tenant/acme/', { tenant_name: 'Acme', properties: { plan: 'pro' } }, 201);
   await call('POST', '/v1/user/alice/tenant/acme/', { $email: ['alice@acme.example'], plan: 'enterprise' }, 201);
   await call('POST', '/event/', [{ distinct_id: 'alice', event: 'Bought', properties: {} }, { event: 'no distinct id' }], 202);
+  const catalog = {
+    root_categories: [{ root_category: 'transactional', categories: [{ category: 'news', name: 'News', default_preference: 'opt_in' }] }],
+  };
+  expectJson(t, await admin(app, 'PUT', '/_emulator/workspaces/default/preference-categories', catalog), 200, 'PUT catalog');
+  await call('PATCH', '/v1/user/alice/preference/category/news/?tenant_id=acme', { preference: 'opt_out' }, 202);
+  await call('PATCH', '/v1/tenant/acme/preference/category/news/', { blocked_channels: ['sms'] }, 200);
 }
 
 t.test('every per-workspace table of the schema: populated, reset, and round-tripped by snapshots', async (t) => {

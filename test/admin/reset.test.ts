@@ -114,7 +114,20 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
   t.same(
     exported.workspaces,
-    [{ name: 'default', users: [], lists: [], objects: [], subscriptions: [], tenants: [], user_tenant_profiles: [] }],
+    [
+      {
+        name: 'default',
+        users: [],
+        lists: [],
+        objects: [],
+        subscriptions: [],
+        tenants: [],
+        user_tenant_profiles: [],
+        preference_categories: null,
+        preferences: [],
+        tenant_preference_categories: [],
+      },
+    ],
     'its snapshot is empty',
   );
 
@@ -260,6 +273,9 @@ t.test('resetting every workspace', async (t) => {
       subscriptions: [],
       tenants: [],
       user_tenant_profiles: [],
+      preference_categories: null,
+      preferences: [],
+      tenant_preference_categories: [],
     })),
     'every workspace is still there, empty',
   );

@@ -46,7 +46,8 @@ async function bodyRoutesWithIds(t: Test) {
       .replace('{object_type}', 'teams')
       .replace('{id}', 't1')
       .replace('{tenant_id}', 'acme')
-      .replace('{brand_id}', 'acme');
+      .replace('{brand_id}', 'acme')
+      .replace('{category}', 'otp');
   const routes = bodyRoutes(app).map((route) => ({ ...route, url: fill(route.path) }));
   t.ok(routes.length >= 13, `${routes.length} routes take a body`);
   return { app, routes };

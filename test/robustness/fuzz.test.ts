@@ -319,6 +319,46 @@ const SEMI_VALID: fc.Arbitrary<unknown>[] = [
   clockBody,
 ];
 
+/** Preference bodies, valid and not: channel and category choices, bulk ids, tenant overrides, catalogs. */
+const junk = fc.oneof(fc.constant(null), fc.constant(7), fc.constant('x'), fc.constant([]), fc.constant({}));
+const preferenceBody: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record(
+    {
+      channel_preferences: fc.array(
+        fc.record({ channel: fc.oneof(fc.constantFrom('email', 'sms', 'fax'), junk), is_restricted: fc.oneof(fc.boolean(), junk) }),
+        {
+          maxLength: 3,
+        },
+      ),
+      categories: fc.array(
+        fc.record({
+          category: fc.oneof(fc.constantFrom('otp', 'news'), junk),
+          preference: fc.oneof(fc.constantFrom('opt_in', 'opt_out', ''), junk),
+        }),
+        {
+          maxLength: 2,
+        },
+      ),
+      distinct_ids: fc.oneof(fc.array(idValue, { maxLength: 3 }), junk),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      preference: fc.oneof(fc.constantFrom('opt_in', 'opt_out', 'cant_unsubscribe', ''), junk),
+      opt_out_channels: fc.oneof(fc.constant(null), fc.array(fc.constantFrom('email', 'inbox', 'x')), junk),
+      blocked_channels: fc.oneof(fc.constant(null), fc.array(fc.constantFrom('sms', 'y')), junk),
+      enabled_for_tenant: fc.oneof(fc.boolean(), junk),
+      root_categories: fc.oneof(
+        fc.constant([{ root_category: 'system', categories: [{ category: 'otp', name: 'OTP', default_preference: 'cant_unsubscribe' }] }]),
+        junk,
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  junk,
+);
+
 // ---- routes -------------------------------------------------------------------------------------
 
 interface Route {
@@ -382,6 +422,28 @@ const ROUTES: Route[] = [
   { method: 'GET', path: () => '/v1/brand/' },
   { method: 'GET', path: (s) => `/v1/brand/${s.tenant}/` },
   { method: 'POST', path: (s) => `/v1/brand/${s.tenant}/`, body: tenantBody },
+  ...['/v1/user/ID/preference/', '/v1/object/TYPE/OBJ/preference/'].flatMap((p): Route[] => {
+    const P = (s: Segments) => p.replace('ID', s.id).replace('TYPE', s.type).replace('OBJ', s.objId);
+    return [
+      { method: 'GET', path: (s) => `${P(s)}?tenant_id=${s.tenant}&tags=${encodeURIComponent(s.id2)}` },
+      { method: 'PATCH', path: (s) => P(s), body: preferenceBody },
+      { method: 'GET', path: (s) => `${P(s)}channel_preference/` },
+      { method: 'PATCH', path: (s) => `${P(s)}channel_preference/`, body: preferenceBody },
+      { method: 'GET', path: (s) => `${P(s)}category/?show_opt_out_channels=${s.id2}` },
+      { method: 'GET', path: (s) => `${P(s)}category/${s.id2}/` },
+      { method: 'PATCH', path: (s) => `${P(s)}category/${s.id2}/`, body: preferenceBody },
+    ];
+  }),
+  { method: 'PATCH', path: () => '/v1/bulk/user/preference/', body: preferenceBody },
+  { method: 'PATCH', path: () => '/v1/bulk/user/preference/reset/', body: preferenceBody },
+  { method: 'GET', path: (s) => `/v1/tenant/${s.tenant}/preference/` },
+  { method: 'GET', path: (s) => `/v1/tenant/${s.tenant}/preference/category/?include_disabled=${s.id2}` },
+  { method: 'GET', path: (s) => `/v1/tenant/${s.tenant}/preference/category/${s.id2}/` },
+  { method: 'PATCH', path: (s) => `/v1/tenant/${s.tenant}/preference/category/${s.id2}/`, body: preferenceBody },
+  { method: 'GET', path: (s) => `/v1/tenant/${s.tenant}/category/` },
+  { method: 'PATCH', path: (s) => `/v1/tenant/${s.tenant}/category/${s.id2}/`, body: preferenceBody },
+  { method: 'GET', path: (s) => `/_emulator/workspaces/${s.ws}/preference-categories`, admin: true },
+  { method: 'PUT', path: (s) => `/_emulator/workspaces/${s.ws}/preference-categories`, body: preferenceBody, admin: true },
   { method: 'GET', path: () => '/_emulator/workspaces', admin: true },
   { method: 'POST', path: () => '/_emulator/workspaces', body: workspaceBody, admin: true },
   { method: 'GET', path: (s) => `/_emulator/workspaces/${s.ws}`, admin: true },
