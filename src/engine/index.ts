@@ -49,7 +49,7 @@ export {
 export { newProfile } from './profile.js';
 export { applyOperations, OPERATORS, type Operator } from './operations.js';
 export { applyUpsert } from './upsert.js';
-export { mergeProfiles, overlayProfile } from './merge.js';
+export { mergeProfiles, overlayProfile, overlayProperties } from './merge.js';
 export { setIdentityStatus } from './status.js';
 export { channelsToWire, type WireIdentity } from './wire.js';
 export { type Outcome, childPath } from './errors.js';

@@ -1,6 +1,6 @@
 /** Merging two profiles into one (e.g. when two users are identified as the same person). */
 import { copyObject, hasOwn, setOwn } from './json.js';
-import type { EngineContext, Identity, Profile } from './types.js';
+import type { EngineContext, Identity, JsonObject, Profile } from './types.js';
 
 /**
  * Properties: the primary's values win; keys only the secondary has are
@@ -36,9 +36,15 @@ function identityId(identity: Identity): string {
  * base's. Neither input is changed.
  */
 export function overlayProfile(base: Profile, overlay: Profile): Profile {
-  const properties = copyObject(base.properties);
-  for (const key of Object.keys(overlay.properties)) setOwn(properties, key, overlay.properties[key] ?? null);
+  const properties = overlayProperties(base.properties, overlay.properties);
   const overridden = new Set(overlay.identities.map((identity) => identity.channel));
   const identities = [...base.identities.filter((identity) => !overridden.has(identity.channel)), ...overlay.identities];
   return { properties, identities };
+}
+
+/** Properties seen through an overlay: a shallow merge, the overlay's keys winning. Neither input is changed. */
+export function overlayProperties(base: JsonObject, overlay: JsonObject): JsonObject {
+  const properties = copyObject(base);
+  for (const key of Object.keys(overlay)) setOwn(properties, key, overlay[key] ?? null);
+  return properties;
 }

@@ -3,7 +3,7 @@ import type { KeysetPage, PageRequest } from '../api/paging.js';
 import { keysetPage } from '../db/keyset.js';
 import type { Db } from '../db/open.js';
 import type { Profile } from '../engine/types.js';
-import { ProfileRepo, type StoredProfile, USER_TENANT_PROFILES } from '../profiles/store.js';
+import { type ProfileRow, ProfileRepo, type StoredProfile, USER_TENANT_PROFILES } from '../profiles/store.js';
 
 /** A user's profile in one tenant, as read from the database. */
 export interface StoredTenantProfile extends StoredProfile {
@@ -21,9 +21,8 @@ export interface TenantUserRow {
   updatedAt: string;
 }
 
-/** A row of one user's tenants. */
-export interface UserTenantRow {
-  id: number;
+/** A row of one user's tenants: a profile row and its tenant. */
+interface UserTenantRow extends ProfileRow {
   tenant_id: string;
 }
 
@@ -54,7 +53,7 @@ export class TenantProfileStore {
     this.profiles = new ProfileRepo(c, USER_TENANT_PROFILES);
     this.s = {
       tenantsOfUser: c.prepare(
-        'select id, tenant_id from user_tenant_profiles where workspace = ? and distinct_id = ? order by id limit ? offset ?',
+        'select id, tenant_id, properties, created_at, updated_at from user_tenant_profiles where workspace = ? and distinct_id = ? order by id limit ? offset ?',
       ),
       countTenantsOfUser: c.prepare('select count(*) as n from user_tenant_profiles where workspace = ? and distinct_id = ?'),
       countUsersOfTenant: c.prepare('select count(*) as n from user_tenant_profiles where workspace = ? and tenant_id = ?'),
@@ -101,7 +100,8 @@ export class TenantProfileStore {
     const rows = this.s.tenantsOfUser.all(workspace, distinctId, limit, offset);
     return {
       count: this.s.countTenantsOfUser.get(workspace, distinctId)?.n ?? 0,
-      profiles: rows.map((row) => this.find(workspace, distinctId, row.tenant_id)!),
+      // The rows are the profiles: only their identities are left to read (not each profile again by key).
+      profiles: rows.map((row) => ({ ...this.profiles.withIdentities(row), distinctId, tenantId: row.tenant_id })),
     };
   }
 

@@ -1,4 +1,5 @@
-import { channelsToWire, overlayProfile } from '../engine/index.js';
+import { channelsToWire, overlayProfile, overlayProperties } from '../engine/index.js';
+import type { JsonObject } from '../engine/types.js';
 import type { StoredUser } from './store.js';
 import type { StoredTenantProfile, TenantUserRow } from './tenantStore.js';
 
@@ -31,14 +32,9 @@ export function tenantProfileToWire(scoped: StoredTenantProfile) {
 
 /** A row of `GET /v1/user/?tenant_id=`: the user's summary as seen in the tenant (no channels, as every user listing). */
 export function tenantUserRowToWire(row: TenantUserRow) {
-  const globalProperties = JSON.parse(row.globalProperties) as Record<string, unknown>;
-  const tenantProperties = JSON.parse(row.tenantProperties) as Record<string, unknown>;
   return {
     distinct_id: row.distinctId,
-    properties: overlayProfile(
-      { properties: globalProperties as never, identities: [] },
-      { properties: tenantProperties as never, identities: [] },
-    ).properties,
+    properties: overlayProperties(JSON.parse(row.globalProperties) as JsonObject, JSON.parse(row.tenantProperties) as JsonObject),
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

@@ -66,6 +66,20 @@ async function populate(t: Test, app: FastifyInstance) {
   }
 }
 
+/** A workspace's part of a snapshot when it holds nothing. */
+const emptyWorkspace = (name: string) => ({
+  name,
+  users: [],
+  lists: [],
+  objects: [],
+  subscriptions: [],
+  tenants: [],
+  user_tenant_profiles: [],
+  preference_categories: null,
+  preferences: [],
+  tenant_preference_categories: [],
+});
+
 t.test('resetting one workspace in the middle of a run', async (t) => {
   const app = await build(t);
   await populate(t, app);
@@ -112,24 +126,7 @@ t.test('resetting one workspace in the middle of a run', async (t) => {
   );
   t.same(failures.entries, [], 'its rejected records are gone');
   const exported = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot?workspace=default', undefined, 200);
-  t.same(
-    exported.workspaces,
-    [
-      {
-        name: 'default',
-        users: [],
-        lists: [],
-        objects: [],
-        subscriptions: [],
-        tenants: [],
-        user_tenant_profiles: [],
-        preference_categories: null,
-        preferences: [],
-        tenant_preference_categories: [],
-      },
-    ],
-    'its snapshot is empty',
-  );
+  t.same(exported.workspaces, [emptyWorkspace('default')], 'its snapshot is empty');
 
   // The other workspace is untouched.
   t.same(
@@ -263,22 +260,7 @@ t.test('resetting every workspace', async (t) => {
     t.same(await listAllUsers(app, key), { count: 0, ids: [] }, `${name}: no users (and its credentials still work)`);
   }
   const snap = await adminOk<{ workspaces: unknown[] }>(t, app, 'GET', '/_emulator/snapshot', undefined, 200);
-  t.same(
-    snap.workspaces,
-    ['default', 'other', 'runtime'].map((name) => ({
-      name,
-      users: [],
-      lists: [],
-      objects: [],
-      subscriptions: [],
-      tenants: [],
-      user_tenant_profiles: [],
-      preference_categories: null,
-      preferences: [],
-      tenant_preference_categories: [],
-    })),
-    'every workspace is still there, empty',
-  );
+  t.same(snap.workspaces, ['default', 'other', 'runtime'].map(emptyWorkspace), 'every workspace is still there, empty');
   t.equal(rowsWhere(app, 'identities', '1', 1), 0, 'no identities at all');
   t.equal(rowsWhere(app, 'object_identities', '1', 1), 0, 'no object identities at all');
 

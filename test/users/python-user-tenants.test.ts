@@ -65,6 +65,11 @@ t.test('the Python SDK tenant-scoped user calls, replayed in order', async (t) =
   const list = parsed(t, 'users.list_associated_tenants', await send('users.list_associated_tenants'));
   t.same(list.meta, { count: 1, limit: 10, offset: 0 });
   t.same(list.results[0].properties, { role: 'admin', seat: 7, desk: 'A-1', team: 'core' }, 'the async edit reached the tenant profile');
+  t.same(
+    [emails(list.results[0]), list.results[0].$sms.map((i: any) => i.value)],
+    [['tina@acme.test'], ['+14155550100']],
+    'each tenant with its own identities',
+  );
 
   const after = parsed(t, 'users.get', await send('users.get'));
   t.same(after, global, 'the global profile is exactly as upserted: no tenant edit reached it');
